@@ -1,0 +1,73 @@
+"""Run notebooks top to bottom in a real Jupyter kernel (nbclient), as a reader would in Jupyter.
+
+Cells that tests never run are skipped, exactly as `nbdev_test` skips them: a code cell whose
+directives include a flag from settings.ini's `tst_flags` (`#| notest`), or `#| eval: false`.
+That is how a cell holding an interactive `breakpoint()` stays runnable for readers yet never
+blocks CI.
+
+    python .ci/nbrun.py [NOTEBOOK ...]          # default: every nbs/*.ipynb
+    python .ci/nbrun.py --write nbs/05_grads.ipynb   # also save the outputs into the notebook
+
+Prints one line per notebook and a closing `N passed, N failed`; exits 1 if any failed.
+"""
+import argparse, configparser, os, re, sys, time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+_directive = re.compile(r'^\s*#\s*\|\s*(.+?)\s*$')
+
+def directives(src):
+    "The nbdev directives at the top of a cell: `#| notest` -> {'notest': ''}, `#| eval: false` -> {'eval:': 'false'}."
+    res = {}
+    for line in src.splitlines():
+        m = _directive.match(line)
+        if not m:
+            if line.strip(): break
+            continue
+        k, *v = m.group(1).split(None, 1)
+        res[k] = v[0] if v else ''
+    return res
+
+def skipped(cell, flags):
+    d = directives(cell.source)
+    return bool(flags & d.keys()) or d.get('eval:', '').lower() == 'false'
+
+def run(path, flags, write=False, timeout=600):
+    "Execute the notebook at `path` in a fresh kernel, skipping cells marked not-for-tests; return (ok, seconds, error)."
+    nb = nbformat.read(path, as_version=4)
+    skip = [c for c in nb.cells if c.cell_type == 'code' and skipped(c, flags)]
+    for c in skip: c.cell_type = 'raw'  # nbclient runs code cells only
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=False,
+                            resources={'metadata': {'path': str(path.parent)}})
+    start, err = time.time(), None
+    try: client.execute()
+    except CellExecutionError as e: err = str(e)
+    except Exception as e: err = f'{type(e).__name__}: {e}'
+    for c in skip: c.cell_type = 'code'
+    if write and err is None: nbformat.write(nb, path)
+    return err is None, time.time() - start, err
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('notebooks', nargs='*', type=Path)
+    p.add_argument('--write', action='store_true', help='save outputs into the notebooks (then run nbdev_clean)')
+    args = p.parse_args()
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    flags = set(cfg['DEFAULT'].get('tst_flags', '').split())
+    nbs = args.notebooks or sorted((ROOT/'nbs').glob('*.ipynb'))
+    # kernels import this checkout's backprop_nb, even where another copy is installed (as nbdev_test does)
+    os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
+    passed = failed = 0
+    for nb in nbs:
+        ok, secs, err = run(nb.resolve(), flags, args.write)
+        print(f'{"ok  " if ok else "FAIL"} {nb.name} ({secs:.1f} s)', flush=True)
+        if ok: passed += 1
+        else: failed += 1; print(err[-4000:], file=sys.stderr)
+    print(f'{passed} passed, {failed} failed')
+    sys.exit(1 if failed else 0)
+
+if __name__ == '__main__': main()
