@@ -5,12 +5,13 @@ directives include a flag from settings.ini's `tst_flags` (`#| notest`), or `#| 
 That is how a cell holding an interactive `breakpoint()` stays runnable for readers yet never
 blocks CI.
 
-    python .ci/nbrun.py [NOTEBOOK ...]          # default: every nbs/*.ipynb
+    python .ci/nbrun.py [--jobs 2] [NOTEBOOK ...]   # default: every nbs/*.ipynb
     python .ci/nbrun.py --write nbs/05_grads.ipynb   # also save the outputs into the notebook
 
 Prints one line per notebook and a closing `N passed, N failed`; exits 1 if any failed.
 """
 import argparse, configparser, os, re, sys, time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -55,6 +56,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('notebooks', nargs='*', type=Path)
     p.add_argument('--write', action='store_true', help='save outputs into the notebooks (then run nbdev_clean)')
+    p.add_argument('--jobs', type=int, default=1, help='notebooks run at once')
     args = p.parse_args()
     cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
     flags = set(cfg['DEFAULT'].get('tst_flags', '').split())
@@ -62,11 +64,12 @@ def main():
     # kernels import this checkout's backprop_nb, even where another copy is installed (as nbdev_test does)
     os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
     passed = failed = 0
-    for nb in nbs:
-        ok, secs, err = run(nb.resolve(), flags, args.write)
-        print(f'{"ok  " if ok else "FAIL"} {nb.name} ({secs:.1f} s)', flush=True)
-        if ok: passed += 1
-        else: failed += 1; print(err[-4000:], file=sys.stderr)
+    with ProcessPoolExecutor(args.jobs) as pool:  # one kernel per notebook; a process each keeps them apart
+        results = pool.map(run, [nb.resolve() for nb in nbs], [flags]*len(nbs), [args.write]*len(nbs))
+        for nb, (ok, secs, err) in zip(nbs, results):
+            print(f'{"ok  " if ok else "FAIL"} {nb.name} ({secs:.1f} s)', flush=True)
+            if ok: passed += 1
+            else: failed += 1; print(err[-4000:], file=sys.stderr)
     print(f'{passed} passed, {failed} failed')
     sys.exit(1 if failed else 0)
 
