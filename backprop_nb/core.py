@@ -87,10 +87,15 @@ def draw_network(m=784, nh=50, n='N'):
             color=bwd, fontsize=11, weight='bold', va='top')
     return fig
 
-# %% ../nbs/02_forward.ipynb #dee8b410
+# %% ../nbs/02_forward.ipynb #db946525
 def model(x, w1, b1, w2, b2):
     "The 2-layer MLP: `x: (N, m)` -> `(N, 1)`: linear, relu, linear."
-    return linear(relu(linear(x, w1, b1)), w2, b2)
+    if x.ndim != 2:
+        raise ValueError(f'model: x has shape {tuple(x.shape)}, but it takes a batch (N, m), one digit per row; '
+                         f'for a single digit pass x[None], of shape {(1, *tuple(x.shape))}.')
+    l1 = linear(x, w1, b1)    # (N, nh)
+    l2 = relu(l1)             # (N, nh)
+    return linear(l2, w2, b2) # (N, 1)
 
 # %% ../nbs/03_mse.ipynb #4a161bb2
 def mse(output, target):
