@@ -97,12 +97,16 @@ def model(x, w1, b1, w2, b2):
     l2 = relu(l1)             # (N, nh)
     return linear(l2, w2, b2) # (N, 1)
 
-# %% ../nbs/03_mse.ipynb #4a161bb2
+# %% ../nbs/03_mse.ipynb #f695d4a2
 def mse(output, target):
     "Mean squared error of `output: (N, 1) or (N,)` against `target: (N,) or (N, 1)`; never broadcasts to (N, N)."
-    if output.ndim == 2 and output.shape[1] == 1: output = output[:, 0]
-    if target.ndim == 2 and target.shape[1] == 1: target = target[:, 0]
-    if output.ndim != 1 or output.shape != target.shape:
+    if not torch.is_floating_point(output):
+        raise TypeError(f'mse: output has dtype {output.dtype}, but predictions must be floats: use output.float().')
+    o, t = output, target
+    if o.ndim == 2 and o.shape[1] == 1: o = o[:, 0]  # (N, 1) -> (N,); [:, 0] never drops the batch, unlike squeeze()
+    if t.ndim == 2 and t.shape[1] == 1: t = t[:, 0]
+    if o.ndim != 1 or o.shape != t.shape:
         raise ValueError(f'mse: output {tuple(output.shape)} and target {tuple(target.shape)} must both be (N,) or (N, 1) '
                          'with the same N; subtracting them as they are would broadcast.')
-    return (output - target).pow(2).mean()
+    if not torch.is_floating_point(t): t = t.to(o.dtype)  # integer labels are exact in float32 up to 2**24
+    return (o - t).pow(2).mean()
