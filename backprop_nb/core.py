@@ -30,12 +30,12 @@ def linear(x, w, b):
 def relu(x): return x.clamp_min(0.)
 
 # %% ../nbs/01_matrix_ops.ipynb #856ecfb9
-def init_params(m=784, nh=50, seed=42):
-    "Weights for the 2-layer net: `w1 (m, nh)`, `b1 (nh,)`, `w2 (nh, 1)`, `b2 (1,)`; Kaiming init for the relu layer."
+def init_params(m=784, nh=50, seed=42, n_out=1):
+    "Weights for the 2-layer net: `w1 (m, nh)`, `b1 (nh,)`, `w2 (nh, n_out)`, `b2 (n_out,)`; Kaiming init for the relu layer."
     g = torch.Generator().manual_seed(seed)
     w1 = torch.randn(m, nh, generator=g) * math.sqrt(2 / m)  # Kaiming: relu keeps half the signal, so twice 1/m
-    w2 = torch.randn(nh, 1, generator=g) / math.sqrt(nh)     # no relu after it: plain 1/sqrt(fan in)
-    return w1, torch.zeros(nh), w2, torch.zeros(1)
+    w2 = torch.randn(nh, n_out, generator=g) / math.sqrt(nh)  # no relu after it: plain 1/sqrt(fan in)
+    return w1, torch.zeros(nh), w2, torch.zeros(n_out)
 
 # %% ../nbs/01_matrix_ops.ipynb #6e67ec10
 def draw_network(m=784, nh=50, n='N'):
