@@ -22,7 +22,7 @@ def mse_grad(out, targ):
 # %% ../nbs/05_grads.ipynb #422bb423
 def relu_grad(inp, out):
     "Backward of `out = relu(inp)`: set `inp.g = (inp > 0) * out.g`, the shape of `inp`."
-    inp.g = (inp > 0).to(out.g.dtype) * out.g
+    inp.g = (inp > 0) * out.g  # a bool mask multiplies as 0 or 1: no float copy of it is needed
 
 # %% ../nbs/05_grads.ipynb #796aa8fb
 def linear_grad(inp, out, w, b):
