@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from .core import linear, relu, mse
-from .grads import linear_grad
+from .grads import linear_grad, relu_grad
 
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model', 'mlp', 'LinearFn', 'ReluFn', 'MseFn', 'FnMLP', 'torch_mlp', 'logsumexp',
@@ -33,7 +33,7 @@ class Module:
 class Relu(Module):
     "`max(x, 0)`; its gradient lets `out.g` through where the input was positive."
     def forward(self, inp): return relu(inp)
-    def bwd(self, out, inp): inp.g = (inp > 0).to(out.g.dtype) * out.g
+    def bwd(self, out, inp): relu_grad(inp, out)  # notebook 05: inp.g = (inp > 0) * out.g
 
 class Lin(Module):
     "`inp @ w + b` for `inp: (N, in)`, `w: (in, out)`, `b: (out,)`; backward is notebook 05's `linear_grad`."
