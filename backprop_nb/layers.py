@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from .core import linear, relu, mse
-from .grads import linear_grad, relu_grad
+from .grads import linear_grad, relu_grad, mse_grad
 
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model', 'mlp', 'LinearFn', 'ReluFn', 'MseFn', 'FnMLP', 'torch_mlp', 'logsumexp',
@@ -48,7 +48,7 @@ class Lin(Module):
 class Mse(Module):
     "Mean squared error of `inp: (N, 1)` against `targ: (N,)` (float values or integer labels): `2 (inp - targ) / N`."
     def forward(self, inp, targ): return mse(inp, targ.to(inp.dtype))
-    def bwd(self, out, inp, targ): inp.g = 2. * (inp[:, 0] - targ.to(inp.dtype))[:, None] / targ.shape[0] * out.g
+    def bwd(self, out, inp, targ): mse_grad(inp, targ.to(inp.dtype)); inp.g *= out.g  # notebook 05: 2 (inp - targ) / N, times dL/dL
     def predict(self, out): return out[:, 0].round().clamp(0, 9).long()  # the nearest digit
 
 # %% ../nbs/07_layers.ipynb #40ede82f
