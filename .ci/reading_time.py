@@ -1,0 +1,60 @@
+"""How long each notebook takes to read, by the course's measure: 180 words of prose a minute plus 25 lines of code a minute.
+
+    python .ci/reading_time.py           # a table: notebook, words, code lines, minutes; main path and appendix totals
+    python .ci/reading_time.py --check   # also exit 1 unless each notebook states its time and the index agrees
+
+What counts: every word of every markdown cell (LaTeX and collapsed answers included), and every non-blank
+line of every code cell a reader sees, less nbdev's `#|` directive lines. Cells marked `#| hide` are not counted:
+the site leaves them out and they hold tests, not ideas. Outputs are not counted.
+Main path: notebooks whose name starts with a digit (00_...); appendices start with `A` (A0_...).
+A notebook states its time in its first markdown cell as `Reading time: about N minutes`, N the rounded
+measure (±1 allowed); the index lists each notebook's link with the same `N min` on the same line.
+"""
+import json, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_dir = re.compile(r'\s*#\s*\|')
+STATED = re.compile(r'Reading time: about (\d+) min')
+
+def src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
+def hidden(cell): return any(re.match(r'\s*#\s*\|\s*hide\s*$', l) for l in src(cell).splitlines())
+
+def measure(path):
+    "(words, code lines, minutes) of the notebook at `path`."
+    words = code = 0
+    for c in json.loads(Path(path).read_text())['cells']:
+        if c['cell_type'] == 'markdown': words += len(src(c).split())
+        elif c['cell_type'] == 'code' and not hidden(c):
+            code += sum(1 for l in src(c).splitlines() if l.strip() and not _dir.match(l))
+    return words, code, words/180 + code/25
+
+def stated(path):
+    "The minutes the notebook's first markdown cell states, or None."
+    for c in json.loads(Path(path).read_text())['cells']:
+        if c['cell_type'] == 'markdown':
+            m = STATED.search(src(c))
+            return int(m.group(1)) if m else None
+
+def main(check=False):
+    nbs = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if p.name != 'index.ipynb')
+    index = src({'source': ''.join(src(c) for c in json.loads((ROOT/'nbs'/'index.ipynb').read_text())['cells'])})
+    totals, errors = {'main path': 0., 'appendices': 0.}, []
+    print(f'{"notebook":28} {"words":>6} {"code":>5} {"min":>6} {"stated":>6}')
+    for p in nbs:
+        w, c, m = measure(p)
+        s = stated(p)
+        totals['main path' if p.name[0].isdigit() else 'appendices'] += m
+        print(f'{p.name:28} {w:6} {c:5} {m:6.1f} {s if s is not None else "-":>6}')
+        if s is None: errors.append(f'{p.name}: no "Reading time: about N minutes" in its first markdown cell')
+        elif abs(s - m) > 1: errors.append(f'{p.name}: states {s} min, measures {m:.1f}')
+        line = next((l for l in index.splitlines() if f']({p.name})' in l), None)
+        if line is None: errors.append(f'index.ipynb: no link to {p.name}')
+        elif s is not None and not re.search(rf'\b{s} min', line): errors.append(f'index.ipynb: the line linking {p.name} does not say "{s} min"')
+    for k, v in totals.items(): print(f'{k}: {v:.0f} min ({v/60:.1f} h)')
+    if check:
+        for e in errors: print('reading time:', e, file=sys.stderr)
+        return 1 if errors else 0
+    return 0
+
+if __name__ == '__main__': sys.exit(main('--check' in sys.argv))
