@@ -63,6 +63,8 @@ def main():
     nbs = args.notebooks or sorted((ROOT/'nbs').glob('*.ipynb'))
     # kernels import this checkout's backprop_nb, even where another copy is installed (as nbdev_test does)
     os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
+    # plots go into the outputs as in Jupyter, even where MPLBACKEND=Agg is set for scripts (CI sets it)
+    os.environ['MPLBACKEND'] = 'module://matplotlib_inline.backend_inline'
     passed = failed = 0
     with ProcessPoolExecutor(args.jobs) as pool:  # one kernel per notebook; a process each keeps them apart
         results = pool.map(run, [nb.resolve() for nb in nbs], [flags]*len(nbs), [args.write]*len(nbs))
