@@ -114,10 +114,9 @@ def fit(x_train, y_train, x_valid, y_valid, model='mlp', nh=100, epochs=10, lr=0
     step = (sgd_step(params, lr, grads) if callable(grads) else manual_step(net, lr) if grads == 'manual'
             else autograd_step(params, lr, model))
     xt, xv, yt, yv = x_train.to(device, dtype), x_valid.to(device, dtype), y_train.to(device), y_valid.to(device)
-    g = torch.Generator().manual_seed(seed)
     res = Fit(params, net, settings=dict(model=model, nh=nh, epochs=epochs, lr=lr, bs=bs, seed=seed, grads=getattr(grads, '__name__', grads),
                                          device=str(device), dtype=str(dtype).replace('torch.', '')))
-    start = time.perf_counter()
+    g, start = torch.Generator().manual_seed(seed), time.perf_counter()
     for epoch in range(1, epochs + 1):
         try: train_loss = train_epoch(step, xt, yt, bs, torch.randperm(len(xt), generator=g).to(device))
         except TrainingDiverged as e:
