@@ -78,35 +78,23 @@ def mlp(w1, b1, w2, b2, loss=None, inp_grad=True):
 class LinearFn(torch.autograd.Function):
     "`x @ w + b` with our backward: `g @ w.T`, `x.T @ g`, `g.sum(0)`."
     @staticmethod
-    def forward(ctx, x, w, b):
-        ctx.save_for_backward(x, w)
-        return linear(x, w, b)
+    def forward(ctx, x, w, b): ctx.save_for_backward(x, w); return linear(x, w, b)
     @staticmethod
-    def backward(ctx, g):
-        x, w = ctx.saved_tensors
-        return g @ w.t(), x.t() @ g, g.sum(0)
+    def backward(ctx, g): x, w = ctx.saved_tensors; return g @ w.t(), x.t() @ g, g.sum(0)
 
 class ReluFn(torch.autograd.Function):
     "`max(x, 0)` with our backward: `g` where `x > 0`, else 0."
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return relu(x)
+    def forward(ctx, x): ctx.save_for_backward(x); return relu(x)
     @staticmethod
-    def backward(ctx, g):
-        x, = ctx.saved_tensors
-        return g * (x > 0).to(g.dtype)
+    def backward(ctx, g): x, = ctx.saved_tensors; return g * (x > 0).to(g.dtype)
 
 class MseFn(torch.autograd.Function):
     "MSE of `inp: (N, 1)` against float `targ: (N,)` with our backward `2 (inp - targ) / N`; no gradient for the target."
     @staticmethod
-    def forward(ctx, inp, targ):
-        ctx.save_for_backward(inp, targ)
-        return mse(inp, targ)
+    def forward(ctx, inp, targ): ctx.save_for_backward(inp, targ); return mse(inp, targ)
     @staticmethod
-    def backward(ctx, g):
-        inp, targ = ctx.saved_tensors
-        return g * 2. * (inp - targ[:, None]) / targ.shape[0], None
+    def backward(ctx, g): inp, targ = ctx.saved_tensors; return g * 2. * (inp - targ[:, None]) / targ.shape[0], None
 
 # %% ../nbs/07_layers.ipynb #0e52343f
 class FnMLP(nn.Module):
@@ -151,8 +139,11 @@ def cross_entropy(x, targ):
 # %% ../nbs/07_layers.ipynb #b6b01d6f
 def cross_entropy_grad(x, targ):
     "dL/dx for `L = cross_entropy(x, targ)`: `(softmax(x) - onehot(targ)) / N`, shape `(N, C)`."
+    ### BEGIN SOLUTION
     return (softmax(x) - F.one_hot(targ, x.shape[-1]).to(x.dtype)) / len(targ)
+    ### END SOLUTION
 
+# %% ../nbs/07_layers.ipynb #b6b01d71
 class CrossEntropy(Module):
     "Cross-entropy of logits `inp: (N, C)` against labels `targ: (N,)`; gradient `(softmax - onehot) / N`."
     def forward(self, inp, targ): return cross_entropy(inp, targ)
@@ -162,8 +153,6 @@ class CrossEntropy(Module):
 class CrossEntropyFn(torch.autograd.Function):
     "`cross_entropy` with our backward; no gradient for the labels."
     @staticmethod
-    def forward(ctx, x, targ):
-        ctx.save_for_backward(x, targ)
-        return cross_entropy(x, targ)
+    def forward(ctx, x, targ): ctx.save_for_backward(x, targ); return cross_entropy(x, targ)
     @staticmethod
     def backward(ctx, g): x, targ = ctx.saved_tensors; return g * cross_entropy_grad(x, targ), None
