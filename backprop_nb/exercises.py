@@ -4,7 +4,7 @@
 
 # %% ../nbs/A5_exercises.ipynb #a5003
 from __future__ import annotations
-import argparse, ast, configparser, copy, hashlib, json, re, subprocess, sys, textwrap, time
+import argparse, ast, configparser, copy, hashlib, json, re, subprocess, sys, textwrap
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -348,10 +348,8 @@ def main(argv=None):
     else: p.error('give DEST: no settings.ini here or above to find the course')
     if a.check:
         if not collect(dest): p.error(f'no notebook with exercises in {a.dest or "exercises"}')
-        t = time.time()
         rows = check(dest, a.jobs, a.timeout)
         print(report(rows))
-        print(f'({time.time() - t:.0f} s)', file=sys.stderr)
         if a.json: Path(a.json).write_text(json.dumps(rows, indent=1) + '\n')
         sys.exit(exit_code(rows))
     if nbs is None or not nbs.is_dir(): p.error('cannot find the solution notebooks: run inside the course repo, or give --nbs')
