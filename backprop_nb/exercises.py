@@ -212,6 +212,7 @@ def solve(dest, nbs) -> int:
     "Paste the solutions from the notebooks in `nbs` into the exercise cells of the student notebooks under `dest`; return how many cells changed."
     n = 0
     for _, p in collect(dest):
+        if not (Path(nbs)/p.name).is_file(): continue  # a renamed copy: nothing to match it with
         sol = student_nb(read_nb(Path(nbs)/p.name), solved=True, name=p.name)
         code = {c['metadata']['exercise']['name']: c['source'] for c in sol['cells'] if c['metadata'].get('exercise', {}).get('part') == 'solution'}
         nb = read_nb(p)
@@ -250,8 +251,8 @@ def _message(err:dict, width=100) -> str:
 def run_notebook(path, timeout=300, flags=('notest',)) -> list[dict]:
     """Run the student notebook at `path` in a fresh kernel (errors allowed, cells not for tests skipped, nothing after the last
     graded cell) and grade it: one `{'exercise', 'status', 'message'}` per exercise, status `passed`, `failed` or `not attempted`."""
-    import nbformat
-    from nbclient import NotebookClient
+    try: import nbformat; from nbclient import NotebookClient
+    except ImportError as e: raise ImportError(f'grading runs notebooks with nbclient: pip install nbclient ipykernel ({e})') from None
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     graded = [i for i, c in enumerate(nb.cells) if c.cell_type == 'code' and 'exercise' in c.metadata]
