@@ -238,7 +238,7 @@ def skipped(src:str, flags=('notest',)) -> bool:
         if k in flags or (k == 'eval:' and v and v[0].lower() == 'false'): return True
     return False
 
-def _message(err:dict, width=100) -> str:
+def _message(err:dict, width=160) -> str:
     "One line for an error output: `Type: message`; for a bare `assert`, the failing line from the traceback."
     msg = ' '.join(err.get('evalue', '').split())
     if not msg:
@@ -349,7 +349,8 @@ def main(argv=None):
     else: p.error('give DEST: no settings.ini here or above to find the course')
     if a.check:
         if not collect(dest): p.error(f'no notebook with exercises in {a.dest or "exercises"}')
-        rows = check(dest, a.jobs, a.timeout)
+        try: rows = check(dest, a.jobs, a.timeout)
+        except ImportError as e: p.exit(2, f'backprop_nb_exercises: {e}\n')
         print(report(rows))
         if a.json: Path(a.json).write_text(json.dumps(rows, indent=1) + '\n')
         sys.exit(exit_code(rows))
