@@ -1,0 +1,85 @@
+"""CI for the exercise track: the committed student copies are what the generator writes, every exercise is
+blank in them, and every exercise passes once the solutions are pasted back.
+
+    python .ci/exercises_check.py
+
+1. `backprop_nb_exercises` into a temporary folder writes exactly the committed `exercises/` (no drift);
+2. the course has the exercises the course promises (at least one in each notebook of REQUIRED_NBS, and REQUIRED);
+3. `backprop_nb_exercises --check` on the blank copies: every exercise `not attempted`, exit code 3;
+4. `backprop_nb_exercises --solve`, then `--check`: every exercise `passed`, exit code 0.
+Only the notebooks with exercises run (up to their last graded cell), two at a time.
+Prints one `ok: ...` or `FAILED: ...` line per check; exits 1 if any failed.
+"""
+import json, os, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRED_NBS = ['01_matrix_ops.ipynb', '03_mse.ipynb', '05_grads.ipynb', '06_debug.ipynb', '07_layers.ipynb']
+REQUIRED = ['mse_grad', 'relu_grad', 'linear_grad', 'forward_and_backward', 'Lin.backward', 'Relu.backward']
+failed = 0
+
+def report(ok, what, detail=''):
+    global failed
+    print(f'{"ok" if ok else "FAILED"}: {what}', flush=True)
+    if not ok:
+        failed += 1
+        if detail: print(detail.rstrip(), flush=True)
+
+def tool(*args, **kw):
+    "Run the console script (or the same main() when it is not installed here), in the repo root."
+    return subprocess.run(CMD + [str(a) for a in args], cwd=ROOT, capture_output=True, text=True, **kw)
+
+def statuses(path): return [(r['notebook'], r['exercise'], r['status']) for r in json.loads(Path(path).read_text())]
+
+t0 = time.time()
+os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
+os.environ.setdefault('OMP_NUM_THREADS', '1')  # two kernels on two cores: no oversubscription
+script = shutil.which('backprop_nb_exercises')
+report(script is not None, 'the console script backprop_nb_exercises is installed')
+CMD = [script] if script else [sys.executable, '-c', 'from backprop_nb.exercises import main; main()']
+sys.path.insert(0, str(ROOT))
+from backprop_nb.exercises import read_nb, exercises_of
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = Path(tmp)
+    # 1. no drift between the generator and the committed copies
+    r = tool(tmp/'gen', '--nbs', ROOT/'nbs')
+    committed = ROOT/'exercises'
+    new = {p.name for p in (tmp/'gen').iterdir()} if r.returncode == 0 else set()
+    old = {p.name for p in committed.iterdir()} if committed.is_dir() else set()
+    diff = sorted((new ^ old) | {n for n in new & old if (tmp/'gen'/n).read_bytes() != (committed/n).read_bytes()})
+    report(r.returncode == 0 and not diff, 'exercises/ is exactly what backprop_nb_exercises writes',
+           r.stderr if r.returncode else f'differ: {", ".join(diff)}\nfix: backprop_nb_exercises --force, check `git status exercises/`, commit')
+
+    # 2. the promised exercises exist
+    made = {p.name: exercises_of(read_nb(p)) for p in sorted((tmp/'gen').glob('*.ipynb'))}
+    names = {n for ex in made.values() for e in ex for n in e.split(', ')}
+    missing = [f'an exercise in {nb}' for nb in REQUIRED_NBS if not made.get(nb)] + [n for n in REQUIRED if n not in names]
+    report(not missing, f'the course has its exercises ({sum(map(len, made.values()))} in {sum(map(bool, made.values()))} notebooks)',
+           f'missing: {", ".join(missing)}')
+
+    # 3. blank copies: every exercise not attempted
+    blank = tmp/'blank'; blank.mkdir()
+    for nb, ex in made.items():
+        if ex: shutil.copy(tmp/'gen'/nb, blank/nb)
+    if not any(made.values()): report(False, 'nothing to grade: no notebook has an exercise')
+    else:
+        r = tool('--check', blank, '--jobs', 2, '--timeout', 120, '--json', tmp/'blank.json')
+        print(r.stdout.rstrip())
+        st = statuses(tmp/'blank.json') if (tmp/'blank.json').exists() else []
+        bad = [f'{nb} {e}: {s}' for nb, e, s in st if s != 'not attempted']
+        report(r.returncode == 3 and st and not bad, f'blank copies: all {len(st)} exercises not attempted, exit code 3 (got {r.returncode})',
+               '\n'.join(bad) + '\n' + r.stderr[-2000:])
+
+        # 4. solutions pasted back: every exercise passes
+        r = tool('--solve', blank, '--nbs', ROOT/'nbs')
+        report(r.returncode == 0, f'--solve pastes the solutions back ({r.stdout.strip()})', r.stderr)
+        r = tool('--check', blank, '--jobs', 2, '--timeout', 120, '--json', tmp/'solved.json')
+        print(r.stdout.rstrip())
+        st = statuses(tmp/'solved.json') if (tmp/'solved.json').exists() else []
+        bad = [f'{nb} {e}: {s}' for nb, e, s in st if s != 'passed']
+        report(r.returncode == 0 and st and not bad, f'with the solutions: all {len(st)} exercises passed, exit code 0 (got {r.returncode})',
+               '\n'.join(bad) + '\n' + r.stderr[-2000:])
+
+print(f'exercises_check took {time.time() - t0:.0f} s')
+sys.exit(1 if failed else 0)
