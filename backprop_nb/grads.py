@@ -9,8 +9,8 @@ from .core import linear, relu, mse, model
 from .debug import check_grads, GradCheck, HINTS, _hint, _rel  # checkers built and tested in appendix A1
 
 # %% auto #0
-__all__ = ['check_grad', 'cmp', 'grad_of', 'mse_grad', 'relu_grad', 'linear_grad', 'linear_grad_broadcast',
-           'forward_and_backward', 'mlp_loss', 'mlp_grads']
+__all__ = ['check_grad', 'cmp', 'grad_of', 'mse_grad', 'relu_grad', 'linear_grad', 'linear_grad_broadcast', 'mlp_loss',
+           'mlp_grads', 'forward_and_backward']
 
 # %% ../nbs/05_grads.ipynb #c0ffee01
 def check_grad(name, got, expected, n=None, mistakes=None, eps=1e-4):
@@ -66,6 +66,21 @@ def linear_grad_broadcast(inp, out, w, b):
     w.g = (inp.unsqueeze(-1) * out.g.unsqueeze(1)).sum(0)
     b.g = out.g.sum(0)
 
+# %% ../nbs/05_grads.ipynb #24228e3b
+def mlp_loss(inp, targ, w1, b1, w2, b2):
+    "The plain forward pass of `forward_and_backward`, for autograd and finite differences: MSE of `model(inp, ...)`."
+    return mse(model(inp, w1, b1, w2, b2), targ)
+
+def mlp_grads(inp, targ, w1, b1, w2, b2, relu_mask=True):
+    "Autograd's gradients of `mlp_loss`, intermediates too: a dict over inp, w1, b1, w2, b2, l1, l2, out. `relu_mask=False`: as if the mask were forgotten."
+    ts = [t.detach().clone().requires_grad_() for t in (inp, w1, b1, w2, b2)]
+    l1 = linear(*ts[:3])
+    l2 = relu(l1) if relu_mask else l1 + (relu(l1) - l1).detach()  # relu's values, slope 1 everywhere
+    out = linear(l2, *ts[3:])
+    for t in (l1, l2, out): t.retain_grad()  # autograd keeps the gradients of intermediates only when asked
+    mse(out, targ).backward()
+    return dict(zip(['inp', 'w1', 'b1', 'w2', 'b2', 'l1', 'l2', 'out'], [t.grad for t in (*ts, l1, l2, out)]))
+
 # %% ../nbs/05_grads.ipynb #c56678d8
 def forward_and_backward(inp, targ, w1, b1, w2, b2):
     "Forward pass and MSE loss for `inp: (N, m)`, `targ: (N,)`; sets (overwrites) `.g` on `inp` and every parameter; returns the loss."
@@ -82,18 +97,3 @@ def forward_and_backward(inp, targ, w1, b1, w2, b2):
     linear_grad(inp, l1, w1, b1)
     return loss
     ### END SOLUTION
-
-# %% ../nbs/05_grads.ipynb #24228e3b
-def mlp_loss(inp, targ, w1, b1, w2, b2):
-    "The plain forward pass of `forward_and_backward`, for autograd and finite differences: MSE of `model(inp, ...)`."
-    return mse(model(inp, w1, b1, w2, b2), targ)
-
-def mlp_grads(inp, targ, w1, b1, w2, b2, relu_mask=True):
-    "Autograd's gradients of `mlp_loss`, intermediates too: a dict over inp, w1, b1, w2, b2, l1, l2, out. `relu_mask=False`: as if the mask were forgotten."
-    ts = [t.detach().clone().requires_grad_() for t in (inp, w1, b1, w2, b2)]
-    l1 = linear(*ts[:3])
-    l2 = relu(l1) if relu_mask else l1 + (relu(l1) - l1).detach()  # relu's values, slope 1 everywhere
-    out = linear(l2, *ts[3:])
-    for t in (l1, l2, out): t.retain_grad()  # autograd keeps the gradients of intermediates only when asked
-    mse(out, targ).backward()
-    return dict(zip(['inp', 'w1', 'b1', 'w2', 'b2', 'l1', 'l2', 'out'], [t.grad for t in (*ts, l1, l2, out)]))
