@@ -37,6 +37,17 @@ def skipped(cell, flags):
     d = directives(cell.source)
     return bool(flags & d.keys()) or d.get('eval:', '').lower() == 'false'
 
+def coalesce_streams(nb):
+    "Join each run of stdout (or stderr) outputs into one, as Jupyter shows them: how the kernel happened to chunk them must not change the file."
+    for c in nb.cells:
+        outs = []
+        for o in c.get('outputs', []):
+            if o.output_type == 'stream' and outs and outs[-1].output_type == 'stream' and outs[-1].name == o.name:
+                outs[-1].text += o.text
+            else: outs.append(o)
+        if c.cell_type == 'code': c.outputs = outs
+    return nb
+
 def run(path, flags, write=False, timeout=600):
     "Execute the notebook at `path` in a fresh kernel, skipping cells marked not-for-tests; return (ok, seconds, error)."
     nb = nbformat.read(path, as_version=4)
@@ -49,7 +60,7 @@ def run(path, flags, write=False, timeout=600):
     except CellExecutionError as e: err = str(e)
     except Exception as e: err = f'{type(e).__name__}: {e}'
     for c in skip: c.cell_type = 'code'
-    if write and err is None: nbformat.write(nb, path)
+    if write and err is None: nbformat.write(coalesce_streams(nb), path)
     return err is None, time.time() - start, err
 
 def main():
