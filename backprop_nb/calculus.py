@@ -43,7 +43,7 @@ def linear_grads_sym(n, n_in, n_out):
     f = sum(G.multiply_elementwise(X * W + sp.ones(n, 1) * b.T))  # G = dL/d(out), held fixed: grad of f = backward pass
     return dict(X=X, W=W, b=b, G=G, dX=grad_matrix(f, X), dW=grad_matrix(f, W), db=grad_matrix(f, b))
 
-# %% ../nbs/A6_calculus_extras.ipynb #30965d9b
+# %% ../nbs/A5_calculus_extras.ipynb #30965d9b
 def draw_graph(x, w1, b1, w2, b2, y, grads=None, title=None):
     "Draw the 2-2-1 net on one sample `x: (1, 2)` with target `y`: every value (blue) and, if given, each gradient `grads[name]` (red); return the figure."
     import matplotlib.pyplot as plt  # imported here so `import backprop_nb.calculus` stays light
@@ -94,12 +94,12 @@ def draw_graph(x, w1, b1, w2, b2, y, grads=None, title=None):
             fontsize=13, weight='bold', va='top', color=bwd if G else fwd)
     return fig
 
-# %% ../nbs/A6_calculus_extras.ipynb #df2eaf33
+# %% ../nbs/A5_calculus_extras.ipynb #df2eaf33
 def relu_grad_at_zero(expr, value=0):
     "`expr` with every `Heaviside(z)` (relu's derivative) replaced by `Heaviside(z, value)`: the value it takes at exactly z = 0."
     return expr.replace(sp.Heaviside, lambda z, h0=None: sp.Heaviside(z, value))
 
-# %% ../nbs/A6_calculus_extras.ipynb #bbacacf2
+# %% ../nbs/A5_calculus_extras.ipynb #bbacacf2
 MLP_NAMES = ('inp', 'targ', 'w1', 'b1', 'w2', 'b2')  # the arguments of forward_and_backward, in order
 
 def mlp_sym(n=1, m=2, nh=2):
@@ -128,7 +128,7 @@ def mlp_backward_sym(s):
     w1_g, b1_g = s['inp'].T * l1_g, l1_g.T * sp.ones(n, 1)   # linear_grad(inp, l1, w1, b1)
     return dict(inp=l1_g * s['w1'].T, w1=w1_g, b1=b1_g, w2=w2_g, b2=b2_g)
 
-# %% ../nbs/A6_calculus_extras.ipynb #101504d4
+# %% ../nbs/A5_calculus_extras.ipynb #101504d4
 def mlp_lambdify(s, expr, relu_grad_0=0):
     "A numpy function of `(inp, targ, w1, b1, w2, b2)` arrays, shaped as for `forward_and_backward`, that evaluates `expr` built on `s = mlp_sym(...)`."
     args = [s['inp'].tolist(), list(s['targ']), s['w1'].tolist(), list(s['b1']), s['w2'].tolist(), list(s['b2'])]

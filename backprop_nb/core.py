@@ -79,7 +79,7 @@ def mse(output, target):
         raise TypeError(f'mse: output is {_dt(o)} but target is {_dt(t)}: convert one, e.g. {_to("target", o.dtype)}')
     return (o - t).pow(2).mean()
 
-# %% ../nbs/A7_lesson_extras.ipynb #9a28a7ab
+# %% ../nbs/A6_lesson_extras.ipynb #9a28a7ab
 def draw_network(m=784, nh=50, n='N'):
     "Draw the 2-layer MLP: forward pass with every tensor's shape (top), backward pass with each gradient's formula and shape (bottom); return the figure."
     import matplotlib.pyplot as plt  # imported here so `import backprop_nb.core` stays light
