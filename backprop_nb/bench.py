@@ -19,16 +19,16 @@ from .core import init_params, model, mse
 from .grads import forward_and_backward, linear_grad, linear_grad_broadcast
 from . import train  # notebook 08's loop, steps and evaluate
 from .layers import torch_mlp
-from .fast import fast_forward_and_backward, fast_ce_forward_and_backward, two_matmuls
+from .fast import fast_forward_and_backward, fast_ce_forward_and_backward, get_buffer
 
 # %% auto #0
 __all__ = ['DISTURBED', 'REDO', 'CHILD_KINDS', 'IMPORTS', 'GROUPS', 'num_threads', 'snapshot', 'contention', 'compare', 'summary',
-           'ratio', 'disturbance', 'sgemm_peak', 'step_flops', 'show', 'synthetic_data', 'grad_params', 'autograd_mse',
-           'autograd_ce', 'autograd_lesson', 'chunked', 'make_row', 'format_table', 'time_row', 'bench_step',
-           'peak_rss_mib', 'child_memory', 'run_children', 'memory_children', 'bench_memory', 'fast_ce_step',
-           'torch_step', 'net_params', 'val_accuracy', 'epoch_order', 'bench_epoch', 'broadcast_temp_mib',
-           'bench_broadcast', 'bench_import', 'UsageError', 'parse_only', 'check_args', 'machine_info', 'run_bench',
-           'report', 'main']
+           'ratio', 'disturbance', 'sgemm_peak', 'two_matmuls', 'step_flops', 'show', 'synthetic_data', 'grad_params',
+           'autograd_mse', 'autograd_ce', 'autograd_lesson', 'chunked', 'make_row', 'format_table', 'time_row',
+           'bench_step', 'peak_rss_mib', 'child_memory', 'run_children', 'memory_children', 'bench_memory',
+           'fast_ce_step', 'torch_step', 'net_params', 'val_accuracy', 'epoch_order', 'bench_epoch',
+           'broadcast_temp_mib', 'bench_broadcast', 'bench_import', 'UsageError', 'parse_only', 'check_args',
+           'machine_info', 'run_bench', 'report', 'main']
 
 # %% ../nbs/A3_bench.ipynb #a3000002
 DISTURBED = 0.05  # a call is disturbed when our threads waited for a CPU more than this fraction of its wall time
@@ -120,6 +120,16 @@ def sgemm_peak(n:int=2048, reps:int=5) -> float:
     a, b, c = torch.rand(n, n), torch.rand(n, n), torch.empty(n, n)
     res = compare({'mm': lambda: torch.mm(a, b, out=c)}, rounds=reps, warmup=1)
     return 2 * n**3 / min(res['t']['mm']) / 1e9
+
+def two_matmuls(inp, w1, bufs:dict|None=None, block:int|None=2048):
+    "The fast step's two big products alone, `inp @ w1` and `inp.T @ (that)`, in the same blocks: the floor under its time."
+    bufs, n = {} if bufs is None else bufs, inp.shape[0]
+    block, g = block or n, get_buffer(bufs, 'mm.g', w1.shape, w1)
+    for s in range(0, n, block):
+        x = inp[s:s + block]
+        h = torch.mm(x, w1, out=get_buffer(bufs, 'mm.h', (len(x), w1.shape[1]), inp))
+        g.addmm_(x.t(), h, beta=0. if s == 0 else 1.)
+    return g
 
 def step_flops(n:int, m:int=784, nh:int=50, c:int=1, inp_grad:bool=False) -> float:
     "Floating-point operations of a forward + backward step of the m-nh-c net on `n` rows (the products only)."
@@ -495,7 +505,7 @@ def report(rows:list, info:dict) -> str:
     if info.get('quick'): head.append('QUICK RUN: tiny sizes, one thread, groups run at once: this checks the machinery, the numbers mean nothing.')
     ds = [r['disturbance'] for r in rows if 'disturbance' in r]
     dist = sum({id(d): d['disturbed'] for d in ds}.values()); tot = sum({id(d): d['rounds'] for d in ds}.values())
-    head.append(f"contention while timing: our threads waited for a CPU {100 * info['run_wait']:.1f}% of the run's wall time, "
+    head.append(f"contention while timing: our threads waited for a CPU {info['run_wait']:.2f} s per second of the run (summed over threads), "
                 f"CPU pressure {100 * info['run_pressure']:.0f}%, {dist} of {tot} timed rounds disturbed (>{100 * DISTURBED:g}% wait) and redone; "
                 f"load average {info['load']:.2f} at start")
     if any(str(r.get('rounds', '')).endswith('!') for r in rows):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['get_buffer', 'fast_forward_and_backward', 'two_matmuls', 'fast_ce_forward_and_backward']
+__all__ = ['get_buffer', 'fast_forward_and_backward', 'fast_ce_forward_and_backward']
 
 # %% ../nbs/09_fast.ipynb #c17ab9e7
 def get_buffer(bufs:dict, name:str, shape, like:torch.Tensor) -> torch.Tensor:
@@ -49,16 +49,6 @@ def fast_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, bl
         b1g = _acc(b1g, m.sum(0))
     w1.g, b1.g, w2.g, b2.g = w1g.mul_(w2.t()), b1g.mul_(w2[:, 0]), w2g, b2g  # w2 pulled out (trick 5)
     return loss / n
-
-def two_matmuls(inp, w1, bufs:dict|None=None, block:int|None=2048):
-    "The fast step's two big products alone, `inp @ w1` and `inp.T @ (that)`, in the same blocks: the floor under its time."
-    bufs, n = {} if bufs is None else bufs, inp.shape[0]
-    block, g = block or n, get_buffer(bufs, 'mm.g', w1.shape, w1)
-    for s in range(0, n, block):
-        x = inp[s:s + block]
-        h = torch.mm(x, w1, out=get_buffer(bufs, 'mm.h', (len(x), w1.shape[1]), inp))
-        g.addmm_(x.t(), h, beta=0. if s == 0 else 1.)
-    return g
 
 # %% ../nbs/09_fast.ipynb #ce000002
 def fast_ce_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
