@@ -506,7 +506,7 @@ def report(rows:list, info:dict) -> str:
     ds = [r['disturbance'] for r in rows if 'disturbance' in r]
     dist = sum({id(d): d['disturbed'] for d in ds}.values()); tot = sum({id(d): d['rounds'] for d in ds}.values())
     head.append(f"contention while timing: our threads waited for a CPU {info['run_wait']:.2f} s per second of the run (summed over threads), "
-                f"CPU pressure {100 * info['run_pressure']:.0f}%, {dist} of {tot} timed rounds disturbed (>{100 * DISTURBED:g}% wait) and redone; "
+                f"CPU pressure {100 * info['run_pressure']:.0f}%, {dist} of {tot} timed rounds disturbed (>{100 * DISTURBED:g}% wait){'' if info.get('quick') else ', redone up to twice the rounds asked'}; "
                 f"load average {info['load']:.2f} at start")
     if any(str(r.get('rounds', '')).endswith('!') for r in rows):
         head.append("DISTURBED: rows marked '!' did not get enough undisturbed rounds; rerun on a quiet machine before quoting them.")
