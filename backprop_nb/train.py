@@ -15,7 +15,7 @@ from .data import load_mnist
 from .layers import mlp, Mse, CrossEntropy
 
 # %% auto #0
-__all__ = ['KINDS', 'init_mlp', 'get_device', 'tolerance', 'TrainingDiverged', 'sgd_step', 'manual_step', 'train_epoch', 'make_model', 'autograd_step', 'evaluate', 'Fit', 'fit', 'format_table', 'plot_history', 'DEFAULT_LR', 'GRADS', 'UsageError', 'get_data', 'check_args', 'run', 'main']
+__all__ = ['KINDS', 'init_mlp', 'get_device', 'tolerance', 'TrainingDiverged', 'sgd_step', 'manual_step', 'train_epoch', 'make_model', 'autograd_step', 'evaluate', 'Fit', 'fit', 'format_table', 'plot_history', 'DEFAULT_LR', 'GRADS', 'UsageError', 'get_data', 'check_args', 'grads_for', 'run', 'main']
 
 # %% ../nbs/08_training.ipynb #b5e7e451
 def init_mlp(m=784, nh=100, n_out=10, seed=42, device='cpu', dtype=torch.float32):
@@ -150,9 +150,11 @@ def plot_history(history, fname=None, title=None):
 
 # %% ../nbs/A2_cli.ipynb #a2c10004
 import math, sys, warnings
+from functools import partial
 from pathlib import Path
 from fastcore.script import call_parse, Param, store_true
 from .data import load_mnist, load_sample, download_mnist, data_dir, DownloadError, MNIST_FNAME, SampleWarning
+from .fast import fast_ce_forward_and_backward
 
 # %% ../nbs/A2_cli.ipynb #91597df2
 class UsageError(ValueError):
@@ -186,8 +188,15 @@ def check_args(model, epochs, lr, bs, nh, out, dtype):
     if not out.parent.is_dir(): raise UsageError(f'--out: the folder {str(out.parent)!r} does not exist')
 
 DEFAULT_LR = {'mlp': 0.5, 'mse': 0.01}
-# The gradients the command trains each model with (fit's `grads`): 'manual', 'autograd' or a forward_and_backward function.
-GRADS = {'mlp': 'manual', 'mse': 'manual'}
+# The gradients the command trains each model with (fit's `grads`): 'manual', 'autograd', 'fast' or a forward_and_backward function.
+GRADS = {'mlp': 'fast', 'mse': 'manual'}
+
+def grads_for(name):
+    "`fit`'s `grads` for a `GRADS` entry: 'fast' is notebook 09's classifier path, its buffers reused by every step of one run."
+    if name != 'fast': return name
+    fb = partial(fast_ce_forward_and_backward, bufs={})
+    fb.__name__ = 'fast_ce_forward_and_backward'  # what the run's settings record
+    return fb
 
 def run(epochs=10, lr=None, bs=64, nh=100, seed=42, model='mlp', out='train.png', device='auto', dtype='float32',
         data='auto', progress=True, threads=None, grads=None):
@@ -202,7 +211,7 @@ def run(epochs=10, lr=None, bs=64, nh=100, seed=42, model='mlp', out='train.png'
     xt, yt, xv, yv, desc = get_data(data)
     print(f'Training {model} ({KINDS[model]}), nh={nh}, on {len(xt):,} train / {len(xv):,} valid digits from {desc}, '
           f'on {dev} in {dtype}: {epochs} epoch{"s" * (epochs != 1)}, lr={lr:g}, bs={bs}, seed={seed}.', flush=True)
-    res = fit(xt, yt, xv, yv, model, nh, epochs, lr, bs, seed, grads=GRADS[model] if grads is None else grads,
+    res = fit(xt, yt, xv, yv, model, nh, epochs, lr, bs, seed, grads=grads_for(GRADS[model]) if grads is None else grads,
               device=dev, dtype=getattr(torch, dtype), progress=progress)
     res.settings['title'] = f'{model}, nh={nh}, lr={lr:g}, bs={bs}: {desc}'
     if not progress: print(res.table())  # with progress, fit printed it row by row
