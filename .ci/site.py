@@ -142,6 +142,41 @@ class Linker:
         return _HREF.sub(sub, text)
 
 
+_CODE = re.compile(r'(<div class="cm-editor cm-s-jupyter">\s*<div class="highlight[^"]*"><pre>)(.*?)(</pre>)', re.S)
+_TAG = re.compile(r'(<[^>]+>)')
+
+def line_spans(code):
+    """Highlighted code as one <span class="cl"> per line, so that a wrapped line continues indented under its own
+    start (hanging indent by the line's leading spaces + 4) instead of at column 0; pygments' spans that cross a
+    line end are closed and reopened."""
+    lines, cur, stack = [], [], []
+    for tok in _TAG.split(code):
+        if not tok: continue
+        if tok.startswith('<'):
+            cur.append(tok)
+            if tok.startswith('</'): stack and stack.pop()
+            elif not tok.endswith('/>'): stack.append(tok)
+            continue
+        parts = tok.split('\n')
+        for k, part in enumerate(parts):
+            if k:
+                lines.append(''.join(cur) + '</span>' * len(stack))
+                cur = list(stack)
+            cur.append(part)
+    lines.append(''.join(cur))
+    if lines and not _TAG.sub('', lines[-1]).strip(): lines.pop()   # pygments' final newline
+    out = []
+    for l in lines:
+        text = html.unescape(_TAG.sub('', l))
+        n = len(text) - len(text.lstrip(' ')) + 4
+        out.append(f'<span class="cl" style="padding-left:{n}ch;text-indent:-{n}ch">{l}</span>')
+    return ''.join(out)
+
+
+def hanging_indents(page):
+    return _CODE.sub(lambda m: m.group(1) + line_spans(m.group(2)) + m.group(3), page)
+
+
 def make_exporter():
     e = HTMLExporter(template_name='course', extra_template_basedirs=[str(SITE_DIR/'templates')])
     e.exclude_input_prompt = e.exclude_output_prompt = True
@@ -172,7 +207,7 @@ def build(dest: Path, nbs_dir: Path = NBS, quiet=False):
         page = prepare(nb)
         page.metadata['title'] = titles[i]
         body, _ = exporter.from_notebook_node(page, resources={'site': site})
-        (dest/pages[p.resolve()]).write_text(linker.rewrite(body, p.parent))
+        (dest/pages[p.resolve()]).write_text(hanging_indents(linker.rewrite(body, p.parent)))
         if not quiet: print(f'{p.name} -> {pages[p.resolve()]}  ({titles[i]})')
     # repo files the notebooks link to: markdown gets a page of its own (rendered like a notebook), others a copy
     done = set()
