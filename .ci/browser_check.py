@@ -129,6 +129,14 @@ def check_page(page, site, base_url, rel, shots):
     page.goto(base_url + rel, wait_until='load', timeout=30_000)
     state = page.evaluate(MATHJAX_DONE_JS)
     if state == 'timed out': problems.append('MathJax did not finish within 20 s')
+    # every <details> answer opens on a click and shows something (left open for the screenshot)
+    summaries = page.locator('details > summary')
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    shut = page.evaluate('''() => Array.from(document.querySelectorAll('details')).filter(d => !d.open ||
+        Array.from(d.children).filter(c => c.tagName !== 'SUMMARY').every(c => c.getBoundingClientRect().height === 0) &&
+        !Array.from(d.childNodes).some(c => c.nodeType === 3 && c.textContent.trim())).map(d => d.textContent.trim().slice(0, 40))''')
+    if shut: problems.append(f'<details> that does not open to show its content ({len(shut)}): ' + ' | '.join(shut[:3]))
     page.wait_for_timeout(50)   # let late console messages arrive
     r = page.evaluate(INSPECT_JS)
     if r['raw']: problems.append(f"raw TeX not rendered ({len(r['raw'])}): " + ' | '.join(r['raw'][:3]))
@@ -193,6 +201,7 @@ PLANTED = {  # page: (markdown cell, the problem it must trigger)
     'bad_link': ('See [the lesson that does not exist](nowhere.ipynb).', 'link to a missing page'),
     'bad_anchor': ('See [a section that does not exist](index.ipynb#No-such-section).', 'no such anchor'),
     'mathjax_error': ('Bad TeX: $\\frac{a}$', 'MathJax error'),
+    'empty_details': ('<details><summary>Answer</summary></details>', 'does not open'),
     'overflow': ('<div style="position: absolute; left: 0; width: 3000px">too wide</div>', 'page wider than the window'),
     'cut_off': ('<div style="overflow: hidden; width: 200px; white-space: nowrap">' + 'a long line, cut off ' * 9 + '</div>',
                 'content cut off'),
