@@ -29,8 +29,8 @@ def free_port():
 
 
 def copy_repo(dest):
-    "The repo's tracked files as they are in the work tree (falls back to the folders the notebooks need)."
-    try: files = subprocess.run(['git', 'ls-files', '-z'], cwd=ROOT, capture_output=True, check=True).stdout.decode().split('\0')
+    "The repo's files as they are in the work tree, git-ignored ones left out (else the folders the notebooks need)."
+    try: files = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, capture_output=True, check=True).stdout.decode().split('\0')
     except (OSError, subprocess.CalledProcessError): files = []
     files = [f for f in files if f and (ROOT/f).is_file()]
     if not files:
@@ -272,6 +272,9 @@ def main():
     ap.add_argument('--self-test', action='store_true', help='planted cases (a pdb prompt, an error, a missing prompt) must be told apart')
     a = ap.parse_args()
     t_start = time.time(); deadline = t_start + a.timeout
+    # a hard stop a minute after the soft one, should a browser call hang: the finally blocks still stop the server
+    def _alarm(*_): raise TimeoutError(f'jupyterlab check: over --timeout {a.timeout:.0f} s + 60 s')
+    signal.signal(signal.SIGALRM, _alarm); signal.alarm(int(a.timeout) + 60)
     shots = Path(a.screenshots).resolve() if a.screenshots else None
     tmp = Path(tempfile.mkdtemp(prefix='jlab-check-'))
     try:
@@ -282,7 +285,11 @@ def main():
         root = tmp/'repo'; copy_repo(root)
         results = check(root, a.notebooks, a.expect_prompt, deadline, shots, tmp)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for _ in range(10):   # a kernel that was just stopped may still be writing into the copy
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not tmp.exists(): break
+            time.sleep(1)
+        if tmp.exists(): print(f'could not remove {tmp}')
     bad = sum(1 for p in results.values() if p)
     print(f'jupyterlab check took {time.time() - t_start:.1f} s')
     print(f'{len(results) - bad} passed, {bad} failed')
