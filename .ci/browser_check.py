@@ -5,7 +5,9 @@
     python .ci/browser_check.py --self-test # builds pages with planted faults and checks that each is caught
 
 Per page: no raw `$...$` left in prose once MathJax has finished, no MathJax error, every image loaded, no link to
-a missing page or anchor, no horizontal overflow of the page, no console error, no failed or off-machine request.
+a missing page or anchor, no horizontal overflow of the page (in a 1280 px and a 400 px window), no content cut off
+(a box that hides what it holds instead of scrolling), every <details> opens on a click, no console error, no
+failed or off-machine request.
 A screenshot of each page goes to .ci/screenshots/ (git-ignored). One line per page, then `N passed, N failed`;
 exit 1 on any failure. Needs Debian's `chromium` (apt-get install chromium) and the `playwright` package from PyPI;
 Playwright drives the system Chromium through executable_path (never `playwright install`). The site is served
@@ -103,6 +105,8 @@ INSPECT_JS = r"""
 }
 """
 
+NARROW = 400   # px, the phone-sized window the overflow check is repeated in
+
 _ID = re.compile(r'''\b(?:id|name)=["']([^"']+)["']''')
 
 @functools.lru_cache(None)
@@ -158,6 +162,10 @@ def check_page(page, site, base_url, rel, shots):
     if shots:
         out = shots/(rel.replace('/', '__').removesuffix('.html') + '.png')
         page.screenshot(path=str(out), full_page=True)
+    # and on a phone-sized window (the layout reflows; nothing is reloaded)
+    page.set_viewport_size({'width': NARROW, 'height': 800})
+    sw, cw = page.evaluate('() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]')
+    if sw > cw + 1: problems.append(f'page wider than a {NARROW} px window: scrollWidth {sw} > clientWidth {cw}')
     return problems, state
 
 
@@ -203,6 +211,7 @@ PLANTED = {  # page: (markdown cell, the problem it must trigger)
     'mathjax_error': ('Bad TeX: $\\frac{a}$', 'MathJax error'),
     'empty_details': ('<details><summary>Answer</summary></details>', 'does not open'),
     'overflow': ('<div style="position: absolute; left: 0; width: 3000px">too wide</div>', 'page wider than the window'),
+    'narrow_overflow': ('<div style="position: absolute; left: 0; width: 900px">wider than a phone</div>', f'{NARROW} px window'),
     'cut_off': ('<div style="overflow: hidden; width: 200px; white-space: nowrap">' + 'a long line, cut off ' * 9 + '</div>',
                 'content cut off'),
     'console_error': ('<script>console.error("planted error")</script>Quiet prose.', 'console/network error'),
