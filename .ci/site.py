@@ -168,7 +168,7 @@ def line_spans(code):
     out = []
     for l in lines:
         text = html.unescape(_TAG.sub('', l))
-        n = len(text) - len(text.lstrip(' ')) + 4
+        n = min(len(text) - len(text.lstrip(' ')) + 4, 24)   # capped: a phone's code box is about 40 characters wide
         out.append(f'<span class="cl" style="padding-left:{n}ch;text-indent:-{n}ch">{l}</span>')
     return ''.join(out)
 
