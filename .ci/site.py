@@ -11,7 +11,7 @@ Links to `X.ipynb` become `X.html`; links to other repo files (e.g. `../data/REA
 under files/. `#| hide` cells are left out, `#|` directive lines are stripped (`#| echo: false` drops the code,
 `#| output: false` the outputs), and fastprogress's HTML log becomes one evenly spaced monospace block.
 """
-import argparse, copy, html, json, os, re, shutil, subprocess, sys, time
+import argparse, copy, html, json, re, shutil, subprocess, sys, time
 from pathlib import Path
 
 import nbformat
@@ -118,8 +118,8 @@ _HREF = re.compile(r'''(\b(?:href|src)=)(["'])(?!https?:|mailto:|data:|#|javascr
 
 class Linker:
     "Rewrites a page's local links: notebook -> its page, other repo file -> its page or copy under files/."
-    def __init__(self, dest, pages):
-        self.dest, self.pages, self.extra = dest, pages, {}   # pages: notebook path -> page name
+    def __init__(self, pages):
+        self.pages, self.extra = pages, {}   # pages: notebook path -> page name; extra: other repo file -> its path
 
     def target(self, src_dir: Path, url: str, depth: int):
         path, _, frag = url.partition('#')
@@ -192,13 +192,14 @@ def build(dest: Path, nbs_dir: Path = NBS, quiet=False):
             sys.exit(f'{dest} exists and is not a site built by this script: choose another DEST or remove it')
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
+    (dest/'.nojekyll').write_text('')   # the marker above (and: no Jekyll, should the folder be served by GitHub Pages)
     copy_mathjax(dest)
     css = (SITE_DIR/'course.css').read_text()
     nbs = find_notebooks(nbs_dir)
     pages = {p.resolve(): p.stem + '.html' for p in nbs}
     books = [nbformat.read(p, as_version=4) for p in nbs]
     titles = [title_of(nb, p.stem) for p, nb in zip(nbs, books)]
-    linker, exporter = Linker(dest, pages), make_exporter()
+    linker, exporter = Linker(pages), make_exporter()
     home = {'href': 'index.html', 'title': 'Contents'} if (nbs_dir/'index.ipynb').exists() else None
     for i, (p, nb) in enumerate(zip(nbs, books)):
         link = lambda j: {'href': pages[nbs[j].resolve()], 'title': titles[j]} if 0 <= j < len(nbs) else None
@@ -229,7 +230,6 @@ def build(dest: Path, nbs_dir: Path = NBS, quiet=False):
             out = out.with_name(out.name + '.html')
             out.write_text(linker.rewrite(body, f.parent, depth))
             if not quiet: print(f'{rel} -> files/{rel.as_posix()}.html')
-    (dest/'.nojekyll').write_text('')
     if not quiet: print(f'built {len(nbs)} notebook pages in {dest} in {time.time()-t0:.1f} s; open {dest/"index.html"}')
     return nbs
 
