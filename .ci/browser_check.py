@@ -169,7 +169,7 @@ def check_page(page, site, base_url, rel, shots):
     return problems, state
 
 
-def check_site(site, shots=None, only=None):
+def check_site(site, shots=None, only=None, fail_word='FAILED'):
     "Check every page of the site; returns {page: problems}. Prints one line per page."
     from playwright.sync_api import sync_playwright
     site = Path(site).resolve()
@@ -192,7 +192,7 @@ def check_site(site, shots=None, only=None):
             except Exception as e: problems, state = [f'could not check: {type(e).__name__}: {str(e)[:200]}'], '?'
             finally: page.close()
             results[rel] = problems
-            print(f"{'ok' if not problems else 'FAILED'}: {rel} ({time.time()-t:.1f} s, MathJax {state})")
+            print(f"{'ok' if not problems else fail_word}: {rel} ({time.time()-t:.1f} s, MathJax {state})")
             for p in problems: print(f'    {p}')
         browser.close()
     return results
@@ -248,7 +248,7 @@ def self_test(shots):
         page = (dest/'index.html').read_text()
         assert 'secret = 1' not in page and '#|' not in page, 'hidden cell or directive line leaked into the page'
         assert 'plot()' not in page, '#| echo: false did not drop the code'
-        results = check_site(dest, shots)
+        results = check_site(dest, shots, fail_word='caught')   # a planted fault found is the self-test passing
     wrong = []
     if results.get('index.html'): wrong.append(f"the good page failed: {results['index.html']}")
     for name, expect in expected.items():
