@@ -176,7 +176,8 @@ def check_site(site, shots=None, only=None, fail_word='FAILED'):
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob('*.html') if 'mathjax' not in p.relative_to(site).parts)
     if only: pages = [p for p in pages if p in only]
     if shots:
-        shutil.rmtree(shots, ignore_errors=True); shots.mkdir(parents=True)
+        shots.mkdir(parents=True, exist_ok=True)
+        for old in shots.glob('*.png'): old.unlink()   # last run's pages (only our own kind of file)
     results = {}
     with Server(site) as srv, sync_playwright() as pw:
         browser = launch(pw)
@@ -264,7 +265,7 @@ def self_test(shots):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('site', nargs='?', default=str(ROOT/'_site'), help='the built site (default: _site/)')
-    ap.add_argument('--screenshots', default=str(ROOT/'.ci'/'screenshots'), help='where screenshots go (emptied first)')
+    ap.add_argument('--screenshots', default=str(ROOT/'.ci'/'screenshots'), help='where screenshots go (its old *.png removed first)')
     ap.add_argument('--no-screenshots', action='store_true')
     ap.add_argument('--self-test', action='store_true', help='check that planted faults are reported, then exit')
     ap.add_argument('--page', action='append', help='check only this page (relative to SITE); repeatable')
