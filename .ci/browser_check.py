@@ -13,7 +13,7 @@ exit 1 on any failure. Needs Debian's `chromium` (apt-get install chromium) and 
 Playwright drives the system Chromium through executable_path (never `playwright install`). The site is served
 from 127.0.0.1 by an http.server inside this process; every request elsewhere is blocked and reported.
 """
-import argparse, functools, http.server, os, re, shutil, sys, tempfile, threading, time
+import argparse, functools, http.server, os, re, sys, tempfile, threading, time
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 
