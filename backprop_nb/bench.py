@@ -211,14 +211,15 @@ def _goal_str(goal):
     return f'{goal[1][0]:g}..{goal[1][1]:g}' if goal[0] == 'in' else f'{goal[0]} {goal[1]:g}'
 
 def format_table(rows:list) -> str:
-    "The rows as a fixed-width text table."
-    lines = [f"{'#':3} {'measure':56} {'a':>9} {'b':>9} {'unit':4} {'ratio':>6} {'[min..max]':>13} {'rounds':>6} {'peak a/b':>9} {'goal':>9}  met"]
-    for r in rows:
+    "The rows as a fixed-width text table, each column as wide as its widest entry."
+    sps = [f"[{r['spread'][0]:.2f}..{r['spread'][1]:.2f}]" if r.get('spread') else '' for r in rows]
+    wm, ws = max([7] + [len(r['measure']) for r in rows]), max([10] + [len(s) for s in sps])
+    lines = [f"{'#':3} {'measure':{wm}} {'a':>9} {'b':>9} {'unit':4} {'ratio':>6} {'[min..max]':>{ws}} {'rounds':>6} {'peak a/b':>9} {'goal':>10}  met"]
+    for r, sp in zip(rows, sps):
         met = '-' if r['met'] is None else ('yes' if r['met'] else 'NO')
-        sp = f"[{r['spread'][0]:.2f}..{r['spread'][1]:.2f}]" if r.get('spread') else ''
         pk = '/'.join('-' if v is None else f'{v:.2f}' for v in r['peak']) if r.get('peak') else ''
-        lines.append(f"{r['id']:3} {r['measure']:56} {r['a']:9.4g} {r['b']:9.4g} {r['unit']:4} {r['ratio']:6.3f} {sp:>13} "
-                     f"{r.get('rounds', ''):>6} {pk:>9} {_goal_str(r['goal']):>9}  {met}")
+        lines.append(f"{r['id']:3} {r['measure']:{wm}} {r['a']:9.4g} {r['b']:9.4g} {r['unit']:4} {r['ratio']:6.3f} {sp:>{ws}} "
+                     f"{r.get('rounds', ''):>6} {pk:>9} {_goal_str(r['goal']):>10}  {met}")
     return '\n'.join(lines)
 
 def time_row(id:str, measure:str, res:dict, a:str, b:str, goal=None, flops:dict|None=None, peak:float|None=None, note:str='') -> dict:
