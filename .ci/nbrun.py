@@ -19,23 +19,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
-_directive = re.compile(r'^\s*#\s*\|\s*(.+?)\s*$')
-
-def directives(src):
-    "The nbdev directives at the top of a cell: `#| notest` -> {'notest': ''}, `#| eval: false` -> {'eval:': 'false'}."
-    res = {}
-    for line in src.splitlines():
-        m = _directive.match(line)
-        if not m:
-            if line.strip(): break
-            continue
-        k, *v = m.group(1).split(None, 1)
-        res[k] = v[0] if v else ''
-    return res
-
-def skipped(cell, flags):
-    d = directives(cell.source)
-    return bool(flags & d.keys()) or d.get('eval:', '').lower() == 'false'
+sys.path.insert(0, str(ROOT))  # this checkout's backprop_nb, even where another copy is installed
+from backprop_nb.exercises import skipped  # the same rule the exercise grader uses
 
 def coalesce_streams(nb):
     "Join each run of stdout (or stderr) outputs into one, as Jupyter shows them: how the kernel happened to chunk them must not change the file."
@@ -51,7 +36,7 @@ def coalesce_streams(nb):
 def run(path, flags, write=False, timeout=600):
     "Execute the notebook at `path` in a fresh kernel, skipping cells marked not-for-tests; return (ok, seconds, error)."
     nb = nbformat.read(path, as_version=4)
-    skip = [c for c in nb.cells if c.cell_type == 'code' and skipped(c, flags)]
+    skip = [c for c in nb.cells if c.cell_type == 'code' and skipped(c.source, flags)]
     for c in skip: c.cell_type = 'raw'  # nbclient runs code cells only
     client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=False,
                             resources={'metadata': {'path': str(path.parent)}})
