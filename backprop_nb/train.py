@@ -237,7 +237,7 @@ def main(epochs:Param('passes over the training set', int)=10,
          dtype:Param('float32 or float64', str, choices=['float32', 'float64'])='float32',
          sample:Param('train on the shipped sample; never touch the network', store_true)=False,
          full:Param('train on the full MNIST, downloading it if needed; fail rather than fall back', store_true)=False,
-         threads:Param('cpu threads for torch; small batches run fastest on 1', int)=1,
+         threads:Param("cpu threads for torch (default: torch's own, one per core); 1 on a busy shared machine", int)=None,
          quiet:Param('print the table once at the end, not a row per epoch as training goes', store_true)=False):
     "Train an MLP on MNIST with hand-written gradients; print a table of loss and accuracy and save their plot."
     if sample and full: _exit('--sample and --full exclude each other', 2)
