@@ -1,11 +1,14 @@
 """How long each notebook takes to read, by the course's measure: 180 words of prose a minute plus 25 lines of code a minute.
 
     python .ci/reading_time.py           # a table: notebook, words, code lines, minutes; main path and appendix totals
-    python .ci/reading_time.py --check   # also exit 1 unless each notebook states its time and the index agrees
+    python .ci/reading_time.py --check   # also exit 1 unless each notebook states its time and the index agrees,
+                                         # and every `#| hide` cell shows collapsed in Jupyter
+    python .ci/reading_time.py --fix     # collapse every `#| hide` cell (cell metadata jupyter.source_hidden)
 
 What counts: every word of every markdown cell (LaTeX and collapsed answers included), and every non-blank
 line of every code cell a reader sees, less nbdev's `#|` directive lines. Cells marked `#| hide` are not counted:
-the site leaves them out and they hold tests, not ideas. Outputs are not counted.
+the site leaves them out, Jupyter shows them collapsed (settings.ini keeps the `jupyter` cell metadata through
+nbdev_clean), and they hold tests, not ideas. Outputs are not counted.
 Main path: notebooks whose name starts with a digit (00_...); appendices start with `A` (A0_...).
 A notebook states its time in its first markdown cell as `Reading time: about N minutes`, N the rounded
 measure (±1 allowed); the index lists each notebook's link with the same `N min` on the same line.
@@ -29,6 +32,17 @@ def measure(path):
             code += sum(1 for l in src(c).splitlines() if l.strip() and not _dir.match(l))
     return words, code, words/180 + code/25
 
+def uncollapsed(path, fix=False):
+    "Indexes of the `#| hide` cells of the notebook at `path` that Jupyter would show expanded; with `fix`, collapse them."
+    from execnb.nbio import read_nb, write_nb  # nbdev's own reader and writer, so the file keeps nbdev's format
+    nb = read_nb(path)
+    bad = [i for i, c in enumerate(nb.cells) if c.cell_type == 'code' and hidden(c)
+           and not c.get('metadata', {}).get('jupyter', {}).get('source_hidden')]
+    if fix and bad:
+        for i in bad: nb.cells[i].setdefault('metadata', {}).setdefault('jupyter', {})['source_hidden'] = True
+        write_nb(nb, path)
+    return bad
+
 def stated(path):
     "The minutes the notebook's first markdown cell states, or None."
     for c in json.loads(Path(path).read_text())['cells']:
@@ -36,10 +50,12 @@ def stated(path):
             m = STATED.search(src(c))
             return int(m.group(1)) if m else None
 
-def main(check=False):
+def main(check=False, fix=False):
     nbs = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if p.name != 'index.ipynb')
+    errors = [f'{p.name}: {len(bad)} `#| hide` cell(s) not collapsed in Jupyter: run python .ci/reading_time.py --fix'
+              for p in nbs + [ROOT/'nbs'/'index.ipynb'] if (bad := uncollapsed(p, fix)) and not fix]
     index = src({'source': ''.join(src(c) for c in json.loads((ROOT/'nbs'/'index.ipynb').read_text())['cells'])})
-    totals, errors = {'main path': 0., 'appendices': 0.}, []
+    totals = {'main path': 0., 'appendices': 0.}
     print(f'{"notebook":28} {"words":>6} {"code":>5} {"min":>6} {"stated":>6}')
     for p in nbs:
         w, c, m = measure(p)
@@ -57,4 +73,4 @@ def main(check=False):
         return 1 if errors else 0
     return 0
 
-if __name__ == '__main__': sys.exit(main('--check' in sys.argv))
+if __name__ == '__main__': sys.exit(main('--check' in sys.argv, '--fix' in sys.argv))
