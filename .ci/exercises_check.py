@@ -40,6 +40,15 @@ CMD = [script] if script else [sys.executable, '-c', 'from backprop_nb.exercises
 sys.path.insert(0, str(ROOT))
 from backprop_nb.exercises import read_nb, exercises_of
 
+def grade(folder, json_out, want, code, what):
+    "Grade `folder` with `--check`; report whether every exercise has status `want` and the command exited `code`."
+    r = tool('--check', folder, '--jobs', 2, '--timeout', 120, '--json', json_out)
+    print(r.stdout.rstrip())
+    st = statuses(json_out) if json_out.exists() else []
+    bad = [f'{nb} {e}: {s}' for nb, e, s in st if s != want]
+    report(r.returncode == code and st and not bad, f'{what}: all {len(st)} exercises {want}, exit code {code} (got {r.returncode})',
+           '\n'.join(bad) + '\n' + r.stderr[-2000:])
+
 with tempfile.TemporaryDirectory() as tmp:
     tmp = Path(tmp)
     # 1. no drift between the generator and the committed copies
@@ -64,22 +73,12 @@ with tempfile.TemporaryDirectory() as tmp:
         if ex: shutil.copy(tmp/'gen'/nb, blank/nb)
     if not any(made.values()): report(False, 'nothing to grade: no notebook has an exercise')
     else:
-        r = tool('--check', blank, '--jobs', 2, '--timeout', 120, '--json', tmp/'blank.json')
-        print(r.stdout.rstrip())
-        st = statuses(tmp/'blank.json') if (tmp/'blank.json').exists() else []
-        bad = [f'{nb} {e}: {s}' for nb, e, s in st if s != 'not attempted']
-        report(r.returncode == 3 and st and not bad, f'blank copies: all {len(st)} exercises not attempted, exit code 3 (got {r.returncode})',
-               '\n'.join(bad) + '\n' + r.stderr[-2000:])
+        grade(blank, tmp/'blank.json', 'not attempted', 3, 'blank copies')
 
         # 4. solutions pasted back: every exercise passes
         r = tool('--solve', blank, '--nbs', ROOT/'nbs')
         report(r.returncode == 0, f'--solve pastes the solutions back ({r.stdout.strip()})', r.stderr)
-        r = tool('--check', blank, '--jobs', 2, '--timeout', 120, '--json', tmp/'solved.json')
-        print(r.stdout.rstrip())
-        st = statuses(tmp/'solved.json') if (tmp/'solved.json').exists() else []
-        bad = [f'{nb} {e}: {s}' for nb, e, s in st if s != 'passed']
-        report(r.returncode == 0 and st and not bad, f'with the solutions: all {len(st)} exercises passed, exit code 0 (got {r.returncode})',
-               '\n'.join(bad) + '\n' + r.stderr[-2000:])
+        grade(blank, tmp/'solved.json', 'passed', 0, 'with the solutions')
 
 print(f'exercises_check took {time.time() - t0:.0f} s')
 sys.exit(1 if failed else 0)
