@@ -19,7 +19,7 @@ from .core import init_params, model, mse
 from .grads import forward_and_backward, linear_grad, linear_grad_broadcast
 from . import train  # notebook 08's loop, steps and evaluate
 from .layers import torch_mlp
-from .fast import fast_forward_and_backward, fast_ce_forward_and_backward, get_buffer
+from .fast import fast_forward_and_backward, fast_ce_forward_and_backward, fast_fb_rows, fast_ce_rows, get_buffer
 
 # %% auto #0
 __all__ = ['DISTURBED', 'REDO', 'CHILD_KINDS', 'IMPORTS', 'GROUPS', 'num_threads', 'snapshot', 'contention', 'compare', 'summary',
@@ -121,15 +121,15 @@ def sgemm_peak(n:int=2048, reps:int=5) -> float:
     res = compare({'mm': lambda: torch.mm(a, b, out=c)}, rounds=reps, warmup=1)
     return 2 * n**3 / min(res['t']['mm']) / 1e9
 
-def two_matmuls(inp, w1, bufs:dict|None=None, block:int|None=2048):
-    "The fast step's two big products alone, `inp @ w1` and `inp.T @ (that)`, in the same blocks: the floor under its time."
-    bufs, n = {} if bufs is None else bufs, inp.shape[0]
-    block, g = block or n, get_buffer(bufs, 'mm.g', w1.shape, w1)
+def two_matmuls(inp, w1, bufs:dict|None=None, block:int|None=512, transposed:bool=True):
+    "The fast step's two big products alone, `block` rows of `inp: (N, m)` at a time: `w1^T x^T` then `(that) x`, as `fast_forward_and_backward` lays them out, or (`transposed=False`) `x w1` then `x^T (that)`, as `fast_fb_rows`. Returns `inp^T inp w1`: (m, nh)."
+    bufs, n, (m, nh) = {} if bufs is None else bufs, inp.shape[0], w1.shape
+    block, g = block or n, get_buffer(bufs, 'mm.g', (nh, m) if transposed else (m, nh), w1)
     for s in range(0, n, block):
-        x = inp[s:s + block]
-        h = torch.mm(x, w1, out=get_buffer(bufs, 'mm.h', (len(x), w1.shape[1]), inp))
-        g.addmm_(x.t(), h, beta=0. if s == 0 else 1.)
-    return g
+        x, beta = inp[s:s + block], 0. if s == 0 else 1.
+        if transposed: g.addmm_(torch.mm(w1.t(), x.t(), out=get_buffer(bufs, 'mm.hT', (nh, len(x)), inp)), x, beta=beta)
+        else: g.addmm_(x.t(), torch.mm(x, w1, out=get_buffer(bufs, 'mm.h', (len(x), nh), inp)), beta=beta)
+    return g.t() if transposed else g
 
 def step_flops(n:int, m:int=784, nh:int=50, c:int=1, inp_grad:bool=False) -> float:
     "Floating-point operations of a forward + backward step of the m-nh-c net on `n` rows (the products only)."
@@ -235,7 +235,7 @@ def set_peak(row:dict, peak:float|None) -> dict:
     "Fill in `row`'s fractions of `peak` GFLOP/s: from its `gflops` (a time row), or as its `b` (a 'GF/s' row); return it."
     if not peak: return row
     if row.get('gflops'): row['peak'] = tuple(None if g is None else g / peak for g in row['gflops'])
-    if row['unit'] == 'GF/s': row.update(make_row(row['id'], row['measure'], row['a'], peak, 'GF/s', row['goal'], row['note'], rounds=row['rounds']))
+    if row['unit'] == 'GF/s' and not row.get('paired'): row.update(make_row(row['id'], row['measure'], row['a'], peak, 'GF/s', row['goal'], row['note'], rounds=row['rounds']))
     return row
 
 # %% ../nbs/A3_bench.ipynb #bcc196bc
@@ -248,17 +248,20 @@ def _compiled(fn, note:list):
     except Exception as e:
         note.append(f'torch.compile failed ({type(e).__name__}): column skipped'); return None
 
-def bench_step(kind:str='mse', n:int=50_000, rounds:int=10, warmup:int=2, peak:float|None=None, compile:bool=False) -> list:
-    "Rows 1a-1f (`kind='mse'`, the lesson's 784-50-1 net) or 2a-2e (`'ce'`, the 784-100-10 classifier) at `n` rows."
+def bench_step(kind:str='mse', n:int=50_000, rounds:int=10, warmup:int=2, peak:float|None=None, compile:bool=False, peak_n:int=2048) -> list:
+    "Rows 1a-1g (`kind='mse'`, the lesson's 784-50-1 net) or 2a-2g (`'ce'`, the 784-100-10 classifier) at `n` rows; the peak product is `peak_n` square."
     g, note = ('1', []) if kind == 'mse' else ('2', [])
     nh, c = (50, 1) if kind == 'mse' else (100, 10)
     x, y = synthetic_data(n, labels=kind == 'ce')
     params = init_params(nh=nh, n_out=c)
     ps, bufs, mm_bufs = grad_params(params), {}, {}
     fast, auto = (fast_forward_and_backward, autograd_mse) if kind == 'mse' else (fast_ce_forward_and_backward, autograd_ce)
+    pa, pb, pc = torch.rand(peak_n, peak_n), torch.rand(peak_n, peak_n), torch.empty(peak_n, peak_n)
     fns = {'fast': lambda: fast(x, y, *params, bufs=bufs), 'autograd': lambda: auto(x, y, ps),
-           'matmuls': lambda: two_matmuls(x, params[0], bufs=mm_bufs)}
-    flops = {'fast': step_flops(n, 784, nh, c), 'autograd': step_flops(n, 784, nh, c), 'matmuls': 4 * n * 784 * nh}
+           'matmuls': lambda: two_matmuls(x, params[0], bufs=mm_bufs), 'sgemm': lambda: torch.mm(pa, pb, out=pc)}
+    flops = {'fast': step_flops(n, 784, nh, c), 'autograd': step_flops(n, 784, nh, c), 'matmuls': 4 * n * 784 * nh, 'sgemm': 2 * peak_n**3}
+    bufs1 = {}
+    fns['fast_1s'], flops['fast_1s'] = (lambda: fast(x, y, *params, bufs=bufs1, stacks=1)), flops['fast']
     if kind == 'mse':
         x_g = x.clone().requires_grad_()
         fns |= {'lesson': lambda: forward_and_backward(x, y, *params), 'autograd_x': lambda: autograd_mse(x_g, y, ps),
@@ -280,11 +283,13 @@ def bench_step(kind:str='mse', n:int=50_000, rounds:int=10, warmup:int=2, peak:f
     if kind == 'mse':
         rows += [row('c', 'forward_and_backward / fair autograd, both with inp.g', 'lesson', 'autograd_x'),
                  row('d', 'autograd as the lesson writes it / fair autograd', 'autograd_lesson', 'autograd')]
-    else: rows.append(row('c', 'layers.Model step (the trainer today) / fair autograd', 'model', 'autograd'))
-    s = summary(res, 'fast')
-    rows += [row('e', f'{name}: its two matmuls alone / fast step', 'matmuls', 'fast'),
-             make_row(g + 'f', f'{name}: fast step GFLOP/s / sgemm peak', flops['fast'] / s['med'] / 1e9, peak or float('nan'),
-                      'GF/s', ('>=', 0.70), rounds=rows[0]['rounds'])]
+    else: rows.append(row('c', 'layers.Model step (notebook 07) / fair autograd', 'model', 'autograd'))
+    rows.append(row('e', f'{name}: its two matmuls alone / fast step', 'matmuls', 'fast'))
+    lo, med, hi = _mmm([flops['fast'] / res['t']['fast'][i] / (flops['sgemm'] / res['t']['sgemm'][i]) for i in _used(res)])
+    gf = {k: flops[k] / summary(res, k)['med'] / 1e9 for k in ('fast', 'sgemm')}
+    rows.append(dict(make_row(g + 'f', f'{name}: fast step GFLOP/s / sgemm peak, paired per round', gf['fast'], gf['sgemm'], 'GF/s',
+                              ('>=', 0.70), ratio=med, spread=(lo, hi), rounds=rows[0]['rounds']), paired=True))
+    rows.append(row('g', f'{name}: fast step, one stack / two stacks', 'fast_1s', 'fast'))
     for r in rows: r['disturbance'] = disturbance(res)
     return rows
 
@@ -363,11 +368,11 @@ def bench_memory(n:int=50_000, lesson:bool=True, parallel:int=2) -> list:
                    make_row('3e', 'memory, classifier: fast / autograd in 2048-row chunks', mib['ce_fast'], mib['ce_chunked'], 'MiB')]
 
 # %% ../nbs/A3_bench.ipynb #a60896e7
-def fast_ce_step(params, lr:float, bufs:dict|None=None):
-    "A step for `train.train_epoch`: `fast_ce_forward_and_backward` on `params`, then `p -= lr * p.g` in place."
+def fast_ce_step(params, lr:float, bufs:dict|None=None, fb=fast_ce_rows):
+    "A step for `train.train_epoch`: `fb` (the trainer's `fast_ce_rows` by default) on `params`, then `p -= lr * p.g` in place."
     bufs = {} if bufs is None else bufs
     def step(xb, yb):
-        loss = fast_ce_forward_and_backward(xb, yb, *params, bufs=bufs)
+        loss = fb(xb, yb, *params, bufs=bufs)
         for p in params: p.sub_(p.g, alpha=lr)
         return loss
     return step
@@ -401,11 +406,12 @@ def bench_epoch(n:int|None=None, bs:int=64, lr:float=0.5, rounds:int=5, warmup:i
         warnings.simplefilter('ignore', SampleWarning)
         x_train, y_train, x_valid, y_valid = load_mnist()
     x, y = x_train[:n].contiguous(), y_train[:n]
-    order, init, bufs, res = epoch_order(len(x)), train.init_mlp(), {}, {}
+    order, init, bufs, bufs_s, res = epoch_order(len(x)), train.init_mlp(), {}, {}, {}
     def run(name, make_step, ps):
         res[name] = ps
         train.train_epoch(make_step(ps), x, y, bs, order)
     fns = {'fast': lambda: run('fast', lambda ps: fast_ce_step(ps, lr, bufs), [p.clone() for p in init]),
+           'stacks': lambda: run('stacks', lambda ps: fast_ce_step(ps, lr, bufs_s, fast_ce_forward_and_backward), [p.clone() for p in init]),
            'model': lambda: run('model', lambda ps: train.manual_step(train.make_model(ps, 'mlp'), lr), [p.clone() for p in init]),
            'torch': lambda: run('torch', lambda net: torch_step(net, lr), torch_mlp(*init))}
     t = compare(fns, rounds=rounds, warmup=warmup)
@@ -413,8 +419,9 @@ def bench_epoch(n:int|None=None, bs:int=64, lr:float=0.5, rounds:int=5, warmup:i
     acc_f, acc_t = val_accuracy(res['fast'], x_valid, y_valid), val_accuracy(net_params(res['torch']), x_valid, y_valid)
     rows = [time_row('4a', f'classifier epoch: fast / idiomatic torch ({len(x)} digits, bs={bs})', t, 'fast', 'torch', ('<=', 0.80), flops, peak),
             time_row('4b', 'classifier epoch: layers.Model / idiomatic torch', t, 'model', 'torch', None, flops, peak),
-            make_row('4c', f'valid accuracy after it: fast / idiomatic ({len(x_valid)} digits)', 100 * acc_f, 100 * acc_t, '%', ('in', (0.99, 1.01)))]
-    for r in rows[:2]: r['disturbance'] = disturbance(t)
+            make_row('4c', f'valid accuracy after it: fast / idiomatic ({len(x_valid)} digits)', 100 * acc_f, 100 * acc_t, '%', ('in', (0.99, 1.01))),
+            time_row('4d', 'classifier epoch: the trainer\'s fast_ce_rows / fast_ce_forward_and_backward', t, 'fast', 'stacks', None, flops, peak)]
+    for r in rows[:2] + rows[3:]: r['disturbance'] = disturbance(t)
     return rows
 
 # %% ../nbs/A3_bench.ipynb #466ebc94
@@ -490,8 +497,8 @@ def run_bench(n:int=50_000, rounds:int=10, warmup:int=2, small_n:int=1000, epoch
         with num_threads(1 if quick else torch.get_num_threads()):
             start = snapshot()
             peak = sgemm_peak(peak_n) if want & {1, 2, 4} else None
-            todo = {1: lambda: bench_step('mse', n, rounds, warmup, peak, compile),
-                    2: lambda: bench_step('ce', n, rounds, warmup, peak, compile),
+            todo = {1: lambda: bench_step('mse', n, rounds, warmup, peak, compile, peak_n),
+                    2: lambda: bench_step('ce', n, rounds, warmup, peak, compile, peak_n),
                     3: lambda: bench_memory(mem_n, lesson=not quick, parallel=3 if quick else 2),
                     4: lambda: bench_epoch(epoch_n, bs, lr, rounds=max(2, rounds // 2), warmup=1, peak=peak),
                     5: lambda: bench_broadcast(small_n, rounds=max(2, rounds // 2), warmup=1, parallel=3 if quick else 2),

@@ -7,7 +7,8 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['get_buffer', 'fast_forward_and_backward', 'fast_ce_forward_and_backward']
+__all__ = ['get_buffer', 'fast_fb_rows', 'mse_block_sums', 'in_stacks', 'fast_forward_and_backward', 'fast_ce_rows',
+           'ce_block_sums', 'fast_ce_forward_and_backward']
 
 # %% ../nbs/09_fast.ipynb #c17ab9e7
 def get_buffer(bufs:dict, name:str, shape, like:torch.Tensor) -> torch.Tensor:
@@ -22,16 +23,9 @@ def _acc(total, new):
     "Running sum of small tensors: `new` the first time, then added in place."
     return new if total is None else total.add_(new)
 
-def fast_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
-    "Forward + MSE loss + backward for `inp: (N, m)`, `targ: (N,)`, `w2: (nh, 1)`: sets `.g` on the four parameters (not on `inp`) and returns the loss. Works on `block` rows at a time (None: all). Pass the same `bufs` dict on every call to reuse memory; the `.g` tensors of `w1` and `w2` live in it, so copy them to keep them past the next call."
-    if not (torch.is_floating_point(inp) and torch.is_floating_point(targ)):
-        raise TypeError(f'fast_forward_and_backward: inp ({inp.dtype}) and targ ({targ.dtype}) must be float tensors: use .float().')
+def fast_fb_rows(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
+    "Tricks 1-6 for the lesson's net (`inp: (N, m)`, `targ: (N,)`, `w2: (nh, 1)`): sets `.g` on the four parameters and returns the loss, `block` rows at a time (None: all). The same `bufs` dict on every call reuses memory."
     n, nh = inp.shape[0], w1.shape[1]
-    if w2.shape != (nh, 1):
-        raise ValueError(f'fast_forward_and_backward: w2 is {tuple(w2.shape)}, expected ({nh}, 1): the fast path is for one output.')
-    if targ.shape not in [(n,), (n, 1)]:
-        raise ValueError(f'fast_forward_and_backward: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
-    if block is not None and block < 1: raise ValueError(f'fast_forward_and_backward: block={block}, but it must be a number of rows >= 1, or None.')
     bufs, block, targ = {} if bufs is None else bufs, block or n, targ.reshape(n, 1)
     w1g, w2g = get_buffer(bufs, 'w1.g', w1.shape, w1), get_buffer(bufs, 'w2.g', w2.shape, w2)
     loss = b1g = b2g = None
@@ -50,14 +44,67 @@ def fast_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, bl
     w1.g, b1.g, w2.g, b2.g = w1g.mul_(w2.t()), b1g.mul_(w2[:, 0]), w2g, b2g  # w2 pulled out (trick 5)
     return loss / n
 
+# %% ../nbs/09_fast.ipynb #16ce5d35
+def mse_block_sums(inp, targ, w1, b1, w2, b2, block:int, bufs:dict):
+    "The lesson's step on `k` stacks of rows side by side, `inp: (k, n, m)`, `targ: (k, 1, n)`, transposed (trick 7), `block` rows at a time. Returns per stack the sums over its rows, before w2 and 2/N: M^T x, M^T 1, h^T d, d^T 1 and d d^T, where d = out - targ and M = relu'(l1) * d."
+    (k, n, m), nh = inp.shape, w1.shape[1]
+    buf = lambda name, *shape: get_buffer(bufs, name, (k, *shape), inp)
+    w1gT, b1g, w2g, b2g, loss = buf('w1.gT', nh, m), buf('b1.g', nh, 1), buf('w2.g', nh, 1), buf('b2.g', 1, 1), buf('loss', 1, 1)
+    ones = buf('ones', block, 1).fill_(1.)
+    w1t, w2t = w1.t().expand(k, nh, m), w2.t().expand(k, 1, nh)          # the same weights for every stack: views
+    for s in range(0, n, block):
+        x, beta = inp[:, s:s + block], (0. if s == 0 else 1.)             # first block: write the sums; then add
+        r = x.shape[1]
+        hT = torch.baddbmm(b1[:, None], w1t, x.transpose(1, 2), out=buf('hT', nh, r)).clamp_min_(0.)  # relu(l1)^T
+        d = torch.baddbmm(b2, w2t, hT, out=buf('d', 1, r)).sub_(targ[:, :, s:s + r])                  # (out - targ)^T
+        loss.baddbmm_(d, d.transpose(1, 2), beta=beta)
+        w2g.baddbmm_(hT, d.transpose(1, 2), beta=beta)
+        b2g.baddbmm_(d, ones[:, :r], beta=beta)
+        mT = hT.sign_().mul_(d)                                           # M^T = relu'(l1)^T * d, in h's buffer
+        w1gT.baddbmm_(mT, x, beta=beta)                                   # M^T x, the block still in cache
+        b1g.baddbmm_(mT, ones[:, :r], beta=beta)
+    return w1gT, b1g, w2g, b2g, loss
+
+def in_stacks(fn, inp, targ, args, bufs:dict, stacks:int) -> list:
+    "Run `fn` on the rows of `inp: (N, m)` and `targ: (N,)` cut into `stacks` equal stacks side by side, and the rows left over (fewer than `stacks`) as one more; return its sums added over all stacks."
+    q = len(inp) // stacks * stacks                                       # rows that fill the stacks evenly
+    sums = [t.sum(0) for t in fn(inp[:q].reshape(stacks, q // stacks, -1), targ[:q].reshape(stacks, 1, -1), *args, bufs=bufs.setdefault('stacks', {}))]
+    if q < len(inp):
+        for a, b in zip(sums, fn(inp[q:][None], targ[q:][None, None], *args, bufs=bufs.setdefault('rest', {}))): a.add_(b[0])
+    return sums
+
+def _check(name, inp, n, block, stacks):
+    "The block and stack sizes to use, after checking the input and the options."
+    if not torch.is_floating_point(inp): raise TypeError(f'{name}: inp ({inp.dtype}) must be a float tensor: use .float().')
+    if n == 0: raise ValueError(f'{name}: inp {tuple(inp.shape)} has no rows: a step needs at least one example.')
+    if block is not None and block < 1: raise ValueError(f'{name}: block={block}, but it must be a number of rows >= 1, or None.')
+    if stacks < 1: raise ValueError(f'{name}: stacks={stacks}, but it must be >= 1.')
+    block = block or n
+    return block, min(stacks, -(-n // block))                            # never more stacks than blocks
+
+def fast_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=512, stacks:int=2):
+    "Forward + MSE loss + backward for `inp: (N, m)`, `targ: (N,)`, `w2: (nh, 1)`: sets `.g` on the four parameters (not on `inp`) and returns the loss. Works on `stacks` parts of the batch side by side, `block` rows of each at a time (None: all). Pass the same `bufs` dict on every call to reuse memory."
+    if not torch.is_floating_point(targ): raise TypeError(f'fast_forward_and_backward: targ ({targ.dtype}) must be a float tensor: use .float().')
+    n, nh = inp.shape[0], w1.shape[1]
+    block, stacks = _check('fast_forward_and_backward', inp, n, block, stacks)
+    if w2.shape != (nh, 1):
+        raise ValueError(f'fast_forward_and_backward: w2 is {tuple(w2.shape)}, expected ({nh}, 1): the fast path is for one output.')
+    if targ.shape not in [(n,), (n, 1)]:
+        raise ValueError(f'fast_forward_and_backward: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    w1gT, b1g, w2g, b2g, loss = in_stacks(mse_block_sums, inp, targ.reshape(n), (w1, b1, w2, b2, block), {} if bufs is None else bufs, stacks)
+    c = 2. / n                                                            # out.g = 2 d / N, applied once
+    w1.g, b1.g = w1gT.mul_(w2 * c).t(), b1g[:, 0].mul_(w2[:, 0] * c)      # w2 back in (trick 5)
+    w2.g, b2.g = w2g.mul_(c), b2g[0].mul_(c)
+    return loss[0, 0] / n
+
 # %% ../nbs/09_fast.ipynb #ce000002
-def fast_ce_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
-    "Forward + mean cross-entropy + backward of `relu(inp @ w1 + b1) @ w2 + b2` for `inp: (N, m)` float, `targ: (N,)` int64 labels, `w2: (nh, C)`: sets `.g` on the four parameters (not on `inp`), returns the loss. `block` rows at a time (None: all); pass the same `bufs` on every call to reuse memory (`w1.g` and `w2.g` live in it)."
-    if not torch.is_floating_point(inp): raise TypeError(f'fast_ce_forward_and_backward: inp ({inp.dtype}) must be a float tensor: use .float().')
-    if targ.dtype != torch.int64: raise TypeError(f'fast_ce_forward_and_backward: targ ({targ.dtype}) must be int64 class labels: use .long().')
+def fast_ce_rows(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
+    "Tricks 1-4 and 6 for the classifier, in the row layout: forward + mean cross-entropy + backward of `relu(inp @ w1 + b1) @ w2 + b2` for `inp: (N, m)` float, `targ: (N,)` int64 labels, `w2: (nh, C)`: sets `.g` on the four parameters (not on `inp`), returns the loss. `block` rows at a time (None: all); pass the same `bufs` on every call to reuse memory (`w1.g` and `w2.g` live in it)."
+    if not torch.is_floating_point(inp): raise TypeError(f'fast_ce_rows: inp ({inp.dtype}) must be a float tensor: use .float().')
+    if targ.dtype != torch.int64: raise TypeError(f'fast_ce_rows: targ ({targ.dtype}) must be int64 class labels: use .long().')
     n, nh, c = inp.shape[0], w1.shape[1], w2.shape[1]
-    if targ.shape != (n,): raise ValueError(f'fast_ce_forward_and_backward: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
-    if block is not None and block < 1: raise ValueError(f'fast_ce_forward_and_backward: block={block}, but it must be a number of rows >= 1, or None.')
+    if targ.shape != (n,): raise ValueError(f'fast_ce_rows: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    if block is not None and block < 1: raise ValueError(f'fast_ce_rows: block={block}, but it must be a number of rows >= 1, or None.')
     bufs, block = {} if bufs is None else bufs, block or n
     w1g, w2g = get_buffer(bufs, 'w1.g', w1.shape, w1), get_buffer(bufs, 'w2.g', w2.shape, w2)
     loss = b1g = b2g = None
@@ -77,3 +124,38 @@ def fast_ce_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None,
         b1g = _acc(b1g, m.sum(0))
     w1.g, b1.g, w2.g, b2.g = w1g, b1g, w2g, b2g
     return loss / n
+
+# %% ../nbs/09_fast.ipynb #e00f025e
+def ce_block_sums(inp, targ, w1, b1, w2, b2, block:int, bufs:dict):
+    "The classifier's step on `k` stacks of rows, `inp: (k, n, m)`, `targ: (k, 1, n)` labels, transposed, `block` rows at a time. Returns per stack the sums over its rows, before 1/N: M^T x, M^T 1, h^T G^T, G 1 and the summed losses, where G^T = softmax - onehot and M = (G^T w2^T) * relu'(l1)."
+    (k, n, m), (nh, c) = inp.shape, w2.shape
+    buf = lambda name, *shape: get_buffer(bufs, name, (k, *shape), inp)
+    w1gT, b1g, w2g, b2g, loss = buf('w1.gT', nh, m), buf('b1.g', nh, 1), buf('w2.g', nh, c), buf('b2.g', c, 1), buf('loss', 1, 1)
+    ones, minus1 = buf('ones', block, 1).fill_(1.), buf('-1', 1, block).fill_(-1.)
+    w1t, w2t, w2s = w1.t().expand(k, nh, m), w2.t().expand(k, c, nh), w2.expand(k, nh, c)
+    for s in range(0, n, block):
+        x, t, beta = inp[:, s:s + block], targ[:, :, s:s + block], (0. if s == 0 else 1.)
+        r = x.shape[1]
+        hT = torch.baddbmm(b1[:, None], w1t, x.transpose(1, 2), out=buf('hT', nh, r)).clamp_min_(0.)  # relu(l1)^T
+        zT = torch.baddbmm(b2[:, None], w2t, hT, out=buf('zT', c, r))   # logits^T: one column per example
+        zT.sub_(zT.amax(1, keepdim=True))                                 # max logit 0: exp cannot overflow
+        zt = zT.gather(1, t)                                              # each target's logit
+        se = zT.exp_().sum(1, keepdim=True)
+        zT.div_(se).scatter_add_(1, t, minus1[:, :, :r])                  # G^T = softmax - onehot, in place
+        loss.baddbmm_(se.log_().sub_(zt), ones[:, :r], beta=beta)         # -log softmax_t = log sum exp - z_t
+        w2g.baddbmm_(hT, zT.transpose(1, 2), beta=beta)
+        b2g.baddbmm_(zT, ones[:, :r], beta=beta)
+        mT = torch.bmm(w2s, zT, out=buf('mT', nh, r)).mul_(hT.sign_())   # M^T = (w2 G^T) * relu'(l1)^T
+        w1gT.baddbmm_(mT, x, beta=beta)                                   # M^T x, the block still in cache
+        b1g.baddbmm_(mT, ones[:, :r], beta=beta)
+    return w1gT, b1g, w2g, b2g, loss
+
+def fast_ce_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=512, stacks:int=2):
+    "Forward + mean cross-entropy + backward of `relu(inp @ w1 + b1) @ w2 + b2` for `inp: (N, m)` float, `targ: (N,)` int64 labels, `w2: (nh, C)`: sets `.g` on the four parameters (not on `inp`), returns the loss. `stacks` parts of the batch side by side, `block` rows of each at a time (None: all); pass the same `bufs` on every call to reuse memory."
+    if targ.dtype != torch.int64: raise TypeError(f'fast_ce_forward_and_backward: targ ({targ.dtype}) must be int64 class labels: use .long().')
+    n = inp.shape[0]
+    block, stacks = _check('fast_ce_forward_and_backward', inp, n, block, stacks)
+    if targ.shape != (n,): raise ValueError(f'fast_ce_forward_and_backward: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    w1gT, b1g, w2g, b2g, loss = in_stacks(ce_block_sums, inp, targ, (w1, b1, w2, b2, block), {} if bufs is None else bufs, stacks)
+    w1.g, b1.g, w2.g, b2.g = w1gT.div_(n).t(), b1g[:, 0].div_(n), w2g.div_(n), b2g[:, 0].div_(n)
+    return loss[0, 0] / n

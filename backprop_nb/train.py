@@ -154,7 +154,7 @@ from functools import partial
 from pathlib import Path
 from fastcore.script import call_parse, Param, store_true
 from .data import load_mnist, load_sample, download_mnist, data_dir, DownloadError, MNIST_FNAME, SampleWarning
-from .fast import fast_ce_forward_and_backward
+from .fast import fast_ce_rows
 
 # %% ../nbs/A2_cli.ipynb #91597df2
 class UsageError(ValueError):
@@ -192,10 +192,10 @@ DEFAULT_LR = {'mlp': 0.5, 'mse': 0.01}
 GRADS = {'mlp': 'fast', 'mse': 'manual'}
 
 def grads_for(name):
-    "`fit`'s `grads` for a `GRADS` entry: 'fast' is notebook 09's classifier path, its buffers reused by every step of one run."
+    "`fit`'s `grads` for a `GRADS` entry: 'fast' is notebook 09's classifier path in the row layout, its buffers reused by every step of one run."
     if name != 'fast': return name
-    fb = partial(fast_ce_forward_and_backward, bufs={})
-    fb.__name__ = 'fast_ce_forward_and_backward'  # what the run's settings record
+    fb = partial(fast_ce_rows, bufs={})
+    fb.__name__ = 'fast_ce_rows'                  # what the run's settings record
     return fb
 
 def run(epochs=10, lr=None, bs=64, nh=100, seed=42, model='mlp', out='train.png', device='auto', dtype='float32',
