@@ -7,8 +7,7 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['get_buffer', 'fast_fb_rows', 'mse_block_sums', 'in_stacks', 'fast_forward_and_backward', 'fast_ce_rows',
-           'ce_block_sums', 'fast_ce_forward_and_backward']
+__all__ = ['get_buffer', 'fast_fb_rows', 'mse_block_sums', 'in_stacks', 'fast_forward_and_backward', 'ce_block_sums', 'fast_ce_forward_and_backward', 'fast_ce_rows']
 
 # %% ../nbs/09_fast.ipynb #c17ab9e7
 def get_buffer(bufs:dict, name:str, shape, like:torch.Tensor) -> torch.Tensor:
@@ -44,6 +43,29 @@ def fast_fb_rows(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=
     w1.g, b1.g, w2.g, b2.g = w1g.mul_(w2.t()), b1g.mul_(w2[:, 0]), w2g, b2g  # w2 pulled out (trick 5)
     return loss / n
 
+# %% ../nbs/09_fast.ipynb #41b0ddca
+def _check(name, inp, n, block, stacks):
+    "The block and stack sizes to use, after checking the input and the options."
+    if not torch.is_floating_point(inp): raise TypeError(f'{name}: inp ({inp.dtype}) must be a float tensor: use .float().')
+    if n == 0: raise ValueError(f'{name}: inp {tuple(inp.shape)} has no rows: a step needs at least one example.')
+    if block is not None and block < 1: raise ValueError(f'{name}: block={block}, but it must be a number of rows >= 1, or None.')
+    if stacks < 1: raise ValueError(f'{name}: stacks={stacks}, but it must be >= 1.')
+    block = block or n
+    return block, min(stacks, -(-n // block))                            # never more stacks than blocks
+
+def _check_mse(inp, targ, w1, w2, block, stacks):
+    name, n, nh = 'fast_forward_and_backward', inp.shape[0], w1.shape[1]
+    if not torch.is_floating_point(targ): raise TypeError(f'{name}: targ ({targ.dtype}) must be a float tensor: use .float().')
+    if w2.shape != (nh, 1): raise ValueError(f'{name}: w2 is {tuple(w2.shape)}, expected ({nh}, 1): the fast path is for one output.')
+    if targ.shape not in [(n,), (n, 1)]: raise ValueError(f'{name}: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    return _check(name, inp, n, block, stacks)
+
+def _check_ce(inp, targ, block, stacks):
+    name, n = 'fast_ce_forward_and_backward', inp.shape[0]
+    if targ.dtype != torch.int64: raise TypeError(f'{name}: targ ({targ.dtype}) must be int64 class labels: use .long().')
+    if targ.shape != (n,): raise ValueError(f'{name}: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    return _check(name, inp, n, block, stacks)
+
 # %% ../nbs/09_fast.ipynb #16ce5d35
 def mse_block_sums(inp, targ, w1, b1, w2, b2, block:int, bufs:dict):
     "The lesson's step on `k` stacks of rows side by side, `inp: (k, n, m)`, `targ: (k, 1, n)`, transposed (trick 7), `block` rows at a time. Returns per stack the sums over its rows, before w2 and 2/N: M^T x, M^T 1, h^T d, d^T 1 and d d^T, where d = out - targ and M = relu'(l1) * d."
@@ -73,57 +95,14 @@ def in_stacks(fn, inp, targ, args, bufs:dict, stacks:int) -> list:
         for a, b in zip(sums, fn(inp[q:][None], targ[q:][None, None], *args, bufs=bufs.setdefault('rest', {}))): a.add_(b[0])
     return sums
 
-def _check(name, inp, n, block, stacks):
-    "The block and stack sizes to use, after checking the input and the options."
-    if not torch.is_floating_point(inp): raise TypeError(f'{name}: inp ({inp.dtype}) must be a float tensor: use .float().')
-    if n == 0: raise ValueError(f'{name}: inp {tuple(inp.shape)} has no rows: a step needs at least one example.')
-    if block is not None and block < 1: raise ValueError(f'{name}: block={block}, but it must be a number of rows >= 1, or None.')
-    if stacks < 1: raise ValueError(f'{name}: stacks={stacks}, but it must be >= 1.')
-    block = block or n
-    return block, min(stacks, -(-n // block))                            # never more stacks than blocks
-
 def fast_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=512, stacks:int=2):
     "Forward + MSE loss + backward for `inp: (N, m)`, `targ: (N,)`, `w2: (nh, 1)`: sets `.g` on the four parameters (not on `inp`) and returns the loss. Works on `stacks` parts of the batch side by side, `block` rows of each at a time (None: all). Pass the same `bufs` dict on every call to reuse memory."
-    if not torch.is_floating_point(targ): raise TypeError(f'fast_forward_and_backward: targ ({targ.dtype}) must be a float tensor: use .float().')
-    n, nh = inp.shape[0], w1.shape[1]
-    block, stacks = _check('fast_forward_and_backward', inp, n, block, stacks)
-    if w2.shape != (nh, 1):
-        raise ValueError(f'fast_forward_and_backward: w2 is {tuple(w2.shape)}, expected ({nh}, 1): the fast path is for one output.')
-    if targ.shape not in [(n,), (n, 1)]:
-        raise ValueError(f'fast_forward_and_backward: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    n, (block, stacks) = len(inp), _check_mse(inp, targ, w1, w2, block, stacks)   # clear errors for wrong inputs
     w1gT, b1g, w2g, b2g, loss = in_stacks(mse_block_sums, inp, targ.reshape(n), (w1, b1, w2, b2, block), {} if bufs is None else bufs, stacks)
     c = 2. / n                                                            # out.g = 2 d / N, applied once
     w1.g, b1.g = w1gT.mul_(w2 * c).t(), b1g[:, 0].mul_(w2[:, 0] * c)      # w2 back in (trick 5)
     w2.g, b2.g = w2g.mul_(c), b2g[0].mul_(c)
     return loss[0, 0] / n
-
-# %% ../nbs/09_fast.ipynb #ce000002
-def fast_ce_rows(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
-    "Tricks 1-4 and 6 for the classifier, in the row layout: forward + mean cross-entropy + backward of `relu(inp @ w1 + b1) @ w2 + b2` for `inp: (N, m)` float, `targ: (N,)` int64 labels, `w2: (nh, C)`: sets `.g` on the four parameters (not on `inp`), returns the loss. `block` rows at a time (None: all); pass the same `bufs` on every call to reuse memory (`w1.g` and `w2.g` live in it)."
-    if not torch.is_floating_point(inp): raise TypeError(f'fast_ce_rows: inp ({inp.dtype}) must be a float tensor: use .float().')
-    if targ.dtype != torch.int64: raise TypeError(f'fast_ce_rows: targ ({targ.dtype}) must be int64 class labels: use .long().')
-    n, nh, c = inp.shape[0], w1.shape[1], w2.shape[1]
-    if targ.shape != (n,): raise ValueError(f'fast_ce_rows: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
-    if block is not None and block < 1: raise ValueError(f'fast_ce_rows: block={block}, but it must be a number of rows >= 1, or None.')
-    bufs, block = {} if bufs is None else bufs, block or n
-    w1g, w2g = get_buffer(bufs, 'w1.g', w1.shape, w1), get_buffer(bufs, 'w2.g', w2.shape, w2)
-    loss = b1g = b2g = None
-    for s in range(0, n, block):
-        x, t, beta = inp[s:s + block], targ[s:s + block, None], 0. if s == 0 else 1.
-        h = torch.addmm(b1, x, w1, out=get_buffer(bufs, 'h', (len(x), nh), inp)).clamp_min_(0.)  # relu(x @ w1 + b1)
-        z = torch.addmm(b2, h, w2, out=get_buffer(bufs, 'z', (len(x), c), inp))                  # logits
-        z.sub_(z.amax(1, keepdim=True))                                   # max logit 0: exp cannot overflow
-        zt = z.gather(1, t)                                               # each target's logit
-        se = z.exp_().sum(1, keepdim=True)
-        loss = _acc(loss, se.log().sub_(zt).sum())                        # -log softmax_t = log sum exp - z_t
-        z.div_(se).scatter_add_(1, t, zt.fill_(-1.)).mul_(1. / n)         # out.g = (softmax - onehot) / N, in place
-        w2g.addmm_(h.t(), z, beta=beta)
-        b2g = _acc(b2g, z.sum(0))
-        m = torch.mm(z, w2.t(), out=get_buffer(bufs, 'm', (len(x), nh), inp)).mul_(h.sign_())  # l1.g = (out.g @ w2.T) * relu'
-        w1g.addmm_(x.t(), m, beta=beta)                                   # x still in cache
-        b1g = _acc(b1g, m.sum(0))
-    w1.g, b1.g, w2.g, b2.g = w1g, b1g, w2g, b2g
-    return loss / n
 
 # %% ../nbs/09_fast.ipynb #e00f025e
 def ce_block_sums(inp, targ, w1, b1, w2, b2, block:int, bufs:dict):
@@ -152,10 +131,35 @@ def ce_block_sums(inp, targ, w1, b1, w2, b2, block:int, bufs:dict):
 
 def fast_ce_forward_and_backward(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=512, stacks:int=2):
     "Forward + mean cross-entropy + backward of `relu(inp @ w1 + b1) @ w2 + b2` for `inp: (N, m)` float, `targ: (N,)` int64 labels, `w2: (nh, C)`: sets `.g` on the four parameters (not on `inp`), returns the loss. `stacks` parts of the batch side by side, `block` rows of each at a time (None: all); pass the same `bufs` on every call to reuse memory."
-    if targ.dtype != torch.int64: raise TypeError(f'fast_ce_forward_and_backward: targ ({targ.dtype}) must be int64 class labels: use .long().')
-    n = inp.shape[0]
-    block, stacks = _check('fast_ce_forward_and_backward', inp, n, block, stacks)
-    if targ.shape != (n,): raise ValueError(f'fast_ce_forward_and_backward: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    n, (block, stacks) = len(inp), _check_ce(inp, targ, block, stacks)
     w1gT, b1g, w2g, b2g, loss = in_stacks(ce_block_sums, inp, targ, (w1, b1, w2, b2, block), {} if bufs is None else bufs, stacks)
     w1.g, b1.g, w2.g, b2.g = w1gT.div_(n).t(), b1g[:, 0].div_(n), w2g.div_(n), b2g[:, 0].div_(n)
     return loss[0, 0] / n
+
+# %% ../nbs/A2_cli.ipynb #df7062d3
+def fast_ce_rows(inp, targ, w1, b1, w2, b2, bufs:dict|None=None, block:int|None=2048):
+    "Notebook 09's tricks 1-4 and 6 for the classifier, in the row layout (the trainer's step): forward + mean cross-entropy + backward of `relu(inp @ w1 + b1) @ w2 + b2` for `inp: (N, m)` float, `targ: (N,)` int64 labels, `w2: (nh, C)`: sets `.g` on the four parameters (not on `inp`), returns the loss. `block` rows at a time (None: all); pass the same `bufs` on every call to reuse memory (`w1.g` and `w2.g` live in it)."
+    if not torch.is_floating_point(inp): raise TypeError(f'fast_ce_rows: inp ({inp.dtype}) must be a float tensor: use .float().')
+    if targ.dtype != torch.int64: raise TypeError(f'fast_ce_rows: targ ({targ.dtype}) must be int64 class labels: use .long().')
+    n, nh, c = inp.shape[0], w1.shape[1], w2.shape[1]
+    if targ.shape != (n,): raise ValueError(f'fast_ce_rows: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
+    if block is not None and block < 1: raise ValueError(f'fast_ce_rows: block={block}, but it must be a number of rows >= 1, or None.')
+    bufs, block = {} if bufs is None else bufs, block or n
+    w1g, w2g = get_buffer(bufs, 'w1.g', w1.shape, w1), get_buffer(bufs, 'w2.g', w2.shape, w2)
+    loss = b1g = b2g = None
+    for s in range(0, n, block):
+        x, t, beta = inp[s:s + block], targ[s:s + block, None], 0. if s == 0 else 1.
+        h = torch.addmm(b1, x, w1, out=get_buffer(bufs, 'h', (len(x), nh), inp)).clamp_min_(0.)  # relu(x @ w1 + b1)
+        z = torch.addmm(b2, h, w2, out=get_buffer(bufs, 'z', (len(x), c), inp))                  # logits
+        z.sub_(z.amax(1, keepdim=True))                                   # max logit 0: exp cannot overflow
+        zt = z.gather(1, t)                                               # each target's logit
+        se = z.exp_().sum(1, keepdim=True)
+        loss = _acc(loss, se.log().sub_(zt).sum())                        # -log softmax_t = log sum exp - z_t
+        z.div_(se).scatter_add_(1, t, zt.fill_(-1.)).mul_(1. / n)         # out.g = (softmax - onehot) / N, in place
+        w2g.addmm_(h.t(), z, beta=beta)
+        b2g = _acc(b2g, z.sum(0))
+        m = torch.mm(z, w2.t(), out=get_buffer(bufs, 'm', (len(x), nh), inp)).mul_(h.sign_())  # l1.g = (out.g @ w2.T) * relu'
+        w1g.addmm_(x.t(), m, beta=beta)                                   # x still in cache
+        b1g = _acc(b1g, m.sum(0))
+    w1.g, b1.g, w2.g, b2.g = w1g, b1g, w2g, b2g
+    return loss / n
