@@ -54,6 +54,7 @@ def _check(name, inp, n, block, stacks):
     return block, min(stacks, -(-n // block))                            # never more stacks than blocks
 
 def _check_mse(inp, targ, w1, w2, block, stacks):
+    "`_check` for the lesson's net, and its target and output layer."
     name, n, nh = 'fast_forward_and_backward', inp.shape[0], w1.shape[1]
     if not torch.is_floating_point(targ): raise TypeError(f'{name}: targ ({targ.dtype}) must be a float tensor: use .float().')
     if w2.shape != (nh, 1): raise ValueError(f'{name}: w2 is {tuple(w2.shape)}, expected ({nh}, 1): the fast path is for one output.')
@@ -61,6 +62,7 @@ def _check_mse(inp, targ, w1, w2, block, stacks):
     return _check(name, inp, n, block, stacks)
 
 def _check_ce(inp, targ, block, stacks):
+    "`_check` for the classifier, and its labels."
     name, n = 'fast_ce_forward_and_backward', inp.shape[0]
     if targ.dtype != torch.int64: raise TypeError(f'{name}: targ ({targ.dtype}) must be int64 class labels: use .long().')
     if targ.shape != (n,): raise ValueError(f'{name}: targ is {tuple(targ.shape)}, expected ({n},) to match inp {tuple(inp.shape)}.')
