@@ -1,11 +1,13 @@
-"""How long each notebook takes to read, by the course's measure: 180 words of prose a minute plus 25 lines of code a minute.
+"""How long each notebook takes a student who runs every cell and thinks: 120 words of prose a minute, 10 visible
+lines of code a minute, and 3 minutes per exercise (each `### BEGIN SOLUTION` region). The main path must fit in 180 minutes.
 
     python .ci/reading_time.py           # a table: notebook, words, code lines, minutes; main path and appendix totals
     python .ci/reading_time.py --check   # also exit 1 unless each notebook states its time and the index agrees,
-                                         # and every `#| hide` cell shows collapsed in Jupyter
+                                         # every `#| hide` cell shows collapsed in Jupyter, and the main path fits in 180 min
     python .ci/reading_time.py --fix     # collapse every `#| hide` cell (cell metadata jupyter.source_hidden)
 
-What counts: every word of every markdown cell (LaTeX and collapsed answers included), and every non-blank
+What counts: every word (a run of letters, digits or `_`) of every markdown cell (LaTeX and collapsed answers
+included), every exercise region (3 minutes each: derive on paper, write, run the check), and every non-blank
 line of every code cell a reader sees, less nbdev's `#|` directive lines. Cells marked `#| hide` are not counted:
 the site leaves them out, Jupyter shows them collapsed (settings.ini keeps the `jupyter` cell metadata through
 nbdev_clean), and they hold tests, not ideas. Outputs are not counted.
@@ -19,18 +21,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _dir = re.compile(r'\s*#\s*\|')
 STATED = re.compile(r'Reading time: about (\d+) min')
+WORDS_PER_MIN, LINES_PER_MIN, MIN_PER_EXERCISE, MAIN_PATH_LIMIT = 120, 10, 3, 180
 
 def src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
 def hidden(cell): return any(re.match(r'\s*#\s*\|\s*hide\s*$', l) for l in src(cell).splitlines())
 
 def measure(path):
-    "(words, code lines, minutes) of the notebook at `path`."
-    words = code = 0
+    "(words, code lines, exercises, minutes) of the notebook at `path`."
+    words = code = exercises = 0
     for c in json.loads(Path(path).read_text())['cells']:
-        if c['cell_type'] == 'markdown': words += len(src(c).split())
-        elif c['cell_type'] == 'code' and not hidden(c):
-            code += sum(1 for l in src(c).splitlines() if l.strip() and not _dir.match(l))
-    return words, code, words/180 + code/25
+        if c['cell_type'] == 'markdown': words += len(re.findall(r'\w+', src(c)))
+        elif c['cell_type'] == 'code':
+            exercises += src(c).count('BEGIN SOLUTION')
+            if not hidden(c): code += sum(1 for l in src(c).splitlines() if l.strip() and not _dir.match(l))
+    return words, code, exercises, words/WORDS_PER_MIN + code/LINES_PER_MIN + MIN_PER_EXERCISE*exercises
 
 def uncollapsed(path, fix=False):
     "Indexes of the `#| hide` cells of the notebook at `path` that Jupyter would show expanded; with `fix`, collapse them."
@@ -56,18 +60,19 @@ def main(check=False, fix=False):
               for p in nbs + [ROOT/'nbs'/'index.ipynb'] if (bad := uncollapsed(p, fix)) and not fix]
     index = src({'source': ''.join(src(c) for c in json.loads((ROOT/'nbs'/'index.ipynb').read_text())['cells'])})
     totals = {'main path': 0., 'appendices': 0.}
-    print(f'{"notebook":28} {"words":>6} {"code":>5} {"min":>6} {"stated":>6}')
+    print(f'{"notebook":28} {"words":>6} {"code":>5} {"ex":>3} {"min":>6} {"stated":>6}')
     for p in nbs:
-        w, c, m = measure(p)
+        w, c, x, m = measure(p)
         s = stated(p)
         totals['main path' if p.name[0].isdigit() else 'appendices'] += m
-        print(f'{p.name:28} {w:6} {c:5} {m:6.1f} {s if s is not None else "-":>6}')
+        print(f'{p.name:28} {w:6} {c:5} {x:3} {m:6.1f} {s if s is not None else "-":>6}')
         if s is None: errors.append(f'{p.name}: no "Reading time: about N minutes" in its first markdown cell')
         elif abs(s - m) > 1: errors.append(f'{p.name}: states {s} min, measures {m:.1f}')
         line = next((l for l in index.splitlines() if f']({p.name})' in l), None)
         if line is None: errors.append(f'index.ipynb: no link to {p.name}')
         elif s is not None and not re.search(rf'\b{s} min', line): errors.append(f'index.ipynb: the line linking {p.name} does not say "{s} min"')
     for k, v in totals.items(): print(f'{k}: {v:.0f} min ({v/60:.1f} h)')
+    if totals['main path'] > MAIN_PATH_LIMIT: errors.append(f'the main path takes {totals["main path"]:.0f} min, over {MAIN_PATH_LIMIT}')
     if check:
         for e in errors: print('reading time:', e, file=sys.stderr)
         return 1 if errors else 0

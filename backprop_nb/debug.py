@@ -12,7 +12,8 @@ import torch
 from fastcore.test import test_close
 
 # %% auto #0
-__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'PdbSession', 'pdb_session', 'answer', 'post_mortem_session']
+__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'PdbSession', 'pdb_session', 'answer',
+           'post_mortem_session']
 
 # %% ../nbs/A1_debug_harness.ipynb #daccc5fc
 def _rel_err(a, b) -> float:
@@ -147,6 +148,36 @@ def _hint(got, expected, n, mistakes):
         if n and abs(c - n) < 1e-3 * n: return HINTS['one_over_n']
         return f'it is {c:.4g} times the right gradient: a constant factor is wrong'
     return 'work the formula on a tiny example by hand and compare entry by entry'
+
+# %% ../nbs/A1_debug_harness.ipynb #c2dc7d5f
+_AUTOGRAD = [(torch.Tensor, 'backward'), (torch.autograd, 'backward'), (torch.autograd, 'grad'), (torch.func, 'grad'), (torch.func, 'vjp')]
+
+@contextmanager
+def _no_autograd(name):
+    "Inside, autograd's entry points raise an AssertionError that names the exercise `name`."
+    saved = [(obj, attr, getattr(obj, attr)) for obj, attr in _AUTOGRAD]
+    def refuse(*args, **kwargs):
+        raise AssertionError(f'{name} asked autograd for a gradient: derive it by hand and compute it with tensor operations (that is the exercise)')
+    try:
+        for obj, attr, _ in saved: setattr(obj, attr, refuse)
+        yield
+    finally:
+        for obj, attr, f in saved: setattr(obj, attr, f)
+
+def student_call(f, *args, name=None, **kwargs):
+    "Call the learner's `f(*args, **kwargs)` with autograd refused; fail if it changed a tensor argument or its `.g` in place."
+    name = name or getattr(f, '__name__', 'your function')
+    ts = [(i, t) for i, t in enumerate(args) if isinstance(t, torch.Tensor)]
+    before = [(i, t, t._version, getattr(t, 'g', None)) for i, t in ts]
+    versions = [None if g is None else g._version for *_, g in before]
+    with _no_autograd(name): res = f(*args, **kwargs)
+    for (i, t, v, g), gv in zip(before, versions):
+        if t._version != v:
+            raise AssertionError(f'{name} changed its argument {i} in place: leave the inputs as they are and put your result in a new tensor')
+        if g is not None and g._version != gv:
+            raise AssertionError(f'{name} changed `.g` of its argument {i} in place (an `_` method such as `masked_fill_`, or `t.g[...] = ...`): '
+                                 'compute the new gradient as a new tensor, e.g. with `torch.where` or a product')
+    return res
 
 # %% ../nbs/A1_debug_harness.ipynb #06d58699
 class _Script(io.StringIO):
