@@ -104,8 +104,10 @@ MLP_NAMES = ('inp', 'targ', 'w1', 'b1', 'w2', 'b2')  # the arguments of forward_
 def mlp_sym(n=1, m=2, nh=2):
     "The course's 2-layer net with symbols: `inp (n,m)`, `targ (n,1)`, `w1 (m,nh)`, `b1 (nh,1)`, `w2 (nh,1)`, `b2 (1,1)`, the activations `z1`, `a1`, `y_hat` and the mse `loss`."
     inp, targ = sym_matrix('x', n, m), sym_vector('y', n)
-    # superscripts name the layer: w^(1)_01 prints as w^{(1)}_{01}, entry (0, 1) of w1
-    w1, b1, w2, b2 = sym_matrix('w^(1)', m, nh), sym_vector('b^(1)', nh), sym_matrix('w^(2)', nh, 1), sym_vector('b^(2)', 1)
+    # named as in the course's math: W_{1,01} is entry (0, 1) of w1, b_{1,0} entry 0 of b1, W_{2,00} entry (0, 0) of w2
+    def weights(layer, rows, cols): return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f'W_{{{layer},{i}{j}}}', real=True))
+    w1, w2 = weights(1, m, nh), weights(2, nh, 1)
+    b1, b2 = sp.Matrix([sp.Symbol(f'b_{{1,{j}}}', real=True) for j in range(nh)]), sp.Matrix([sp.Symbol('b_2', real=True)])
     ones = sp.ones(n, 1)
     z1 = inp * w1 + ones * b1.T
     a1 = z1.applyfunc(lambda v: sp.Max(0, v))

@@ -86,7 +86,7 @@ def model(x, w1, b1, w2, b2):
     a1 = relu(z1)              # (N, nh)
     return linear(a1, w2, b2)  # (N, 1)
 
-# %% ../nbs/03_mse.ipynb #2729c3e7
+# %% ../nbs/03_mse.ipynb #4dbdccd8
 def _mse_args(output, target):
     "`output` and `target` as two `(N,)` tensors of one float dtype, or an error naming both shapes or the fix."
     if not torch.is_floating_point(output):
@@ -104,7 +104,7 @@ def _mse_args(output, target):
         raise TypeError(f'mse: output is {_dt(o)} but target is {_dt(t)}: convert one, e.g. {_to("target", o.dtype)}')
     return o, t
 
-# %% ../nbs/03_mse.ipynb #e9ce9b04
+# %% ../nbs/03_mse.ipynb #84d325fe
 def mse(output, target):
     "Mean squared error of `output: (N, 1) or (N,)` against `target: (N,) or (N, 1)`: a scalar; never (N, N)."
     o, t = _mse_args(output, target)  # both (N,), one float dtype, or a clear error
@@ -128,15 +128,15 @@ def draw_network(m=784, nh=50, n='N'):
     a1 = box(X['a1'], Y, f'$a_1$\n{s(n, nh)}', fwd)
     out = box(X['out'], Y, f'$\\hat y$\n{s(n, 1)}', fwd)
     L = box(X['L'], Y, 'loss $L$\nscalar ()', fwd)
-    p1 = box((X['x'] + X['z1'])/2, YP, f'$w_1$ {s(m, nh)}\n$b_1$ {s(nh)}', fwd, pfc, 10)
-    p2 = box((X['a1'] + X['out'])/2, YP, f'$w_2$ {s(nh, 1)}\n$b_2$ {s(1)}', fwd, pfc, 10)
+    p1 = box((X['x'] + X['z1'])/2, YP, f'$W_1$ {s(m, nh)}\n$b_1$ {s(nh)}', fwd, pfc, 10)
+    p2 = box((X['a1'] + X['out'])/2, YP, f'$W_2$ {s(nh, 1)}\n$b_2$ {s(1)}', fwd, pfc, 10)
     yt = box((X['out'] + X['L'])/2, YP, f'target $y$ {s(n)}', fwd, pfc, 10)
     gout = box(X['out'], YG, f'$\\hat y$.g = $\\partial L/\\partial\\hat y$\n$= 2(\\hat y - y)/N$\n{s(n, 1)}', bwd, gfc, 10)
-    ga1 = box(X['a1'], YG, f'$a_1$.g = $\\hat y$.g $w_2^\\top$\n{s(n, nh)}', bwd, gfc, 10)
+    ga1 = box(X['a1'], YG, f'$a_1$.g = $\\hat y$.g $W_2^\\top$\n{s(n, nh)}', bwd, gfc, 10)
     gz1 = box(X['z1'], YG, f'$z_1$.g = $a_1$.g $\\odot$ [$z_1 > 0$]\n{s(n, nh)}', bwd, gfc, 10)
-    gx = box(X['x'], YG, f'$x$.g = $z_1$.g $w_1^\\top$\n{s(n, m)}', bwd, gfc, 10)
-    gp2 = box((X['a1'] + X['out'])/2, YPG, f'$w_2$.g = $a_1^\\top \\hat y$.g {s(nh, 1)}\n$b_2$.g = $\\sum_n \\hat y$.g {s(1)}', bwd, gfc, 10)
-    gp1 = box((X['x'] + X['z1'])/2, YPG, f'$w_1$.g = $x^\\top z_1$.g {s(m, nh)}\n$b_1$.g = $\\sum_n z_1$.g {s(nh)}', bwd, gfc, 10)
+    gx = box(X['x'], YG, f'$x$.g = $z_1$.g $W_1^\\top$\n{s(n, m)}', bwd, gfc, 10)
+    gp2 = box((X['a1'] + X['out'])/2, YPG, f'$W_2$.g = $a_1^\\top \\hat y$.g {s(nh, 1)}\n$b_2$.g = $\\sum_n \\hat y$.g {s(1)}', bwd, gfc, 10)
+    gp1 = box((X['x'] + X['z1'])/2, YPG, f'$W_1$.g = $x^\\top z_1$.g {s(m, nh)}\n$b_1$.g = $\\sum_n z_1$.g {s(nh)}', bwd, gfc, 10)
     fig.canvas.draw()  # a box's size is known only once drawn; arrows then run edge to edge
     inv = ax.transData.inverted()
     def ext(t): return inv.transform_bbox(t.get_bbox_patch().get_window_extent())
@@ -146,8 +146,8 @@ def draw_network(m=784, nh=50, n='N'):
     def arrow(p0, p1, color, label=None):
         ax.annotate('', p1, p0, arrowprops=dict(arrowstyle='-|>', color=color, lw=1.6, shrinkA=3, shrinkB=3))
         if label: ax.text((p0[0] + p1[0])/2, p0[1] - 0.25, label, ha='center', va='top', fontsize=10.5, color=color)
-    for t0, t1, lbl in ((x_, z1, '$z_1 = x\\,w_1 + b_1$'), (z1, a1, '$a_1 = \\mathrm{relu}(z_1)$'),
-                        (a1, out, '$\\hat y = a_1 w_2 + b_2$'), (out, L, '$L = \\frac{1}{N}\\sum_n (\\hat y_n - y_n)^2$')):
+    for t0, t1, lbl in ((x_, z1, '$z_1 = x W_1 + b_1$'), (z1, a1, '$a_1 = \\mathrm{relu}(z_1)$'),
+                        (a1, out, '$\\hat y = a_1 W_2 + b_2$'), (out, L, '$L = \\frac{1}{N}\\sum_n (\\hat y_n - y_n)^2$')):
         arrow(right(t0), left(t1), fwd, lbl)
     for p in (p1, p2, yt): arrow(bottom(p), (bottom(p)[0], Y), fwd)  # parameters and target feed the arrow below them
     (x0, y0), (x1, y1) = bottom(L), right(gout)
