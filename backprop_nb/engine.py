@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Value', 'mse', 'cross_entropy', 'forward', 'draw', 'zero_grad', 'sgd']
 
-# %% ../nbs/09_engine.ipynb #c46f9672
+# %% ../nbs/09_engine.ipynb #db6277a2
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-# %% ../nbs/09_engine.ipynb #6c3610a0
+# %% ../nbs/09_engine.ipynb #d38a796c
 class Value:
     "A tensor `data` in the graph, with `g` = dL/d`data` (same shape), the `parents` it came from and the `op` that made it."
     def __init__(self, data, parents=(), op='', name=''):
@@ -21,7 +21,7 @@ class Value:
     def shape(self): return self.data.shape
     def __repr__(self): return f'Value({self.name or self.op}, shape {tuple(self.shape)})'
 
-# %% ../nbs/09_engine.ipynb #cf261576
+# %% ../nbs/09_engine.ipynb #42edcef9
 @patch
 def backward(self:Value):
     "Fill `g` of every Value that `self` (the loss L) depends on: a depth-first topological order, then each `_backward` in reverse."
@@ -35,7 +35,7 @@ def backward(self:Value):
     self.g = torch.ones_like(self.data)  # dL/dL = 1
     for v in reversed(order): v._backward()
 
-# %% ../nbs/09_engine.ipynb #fe8af215
+# %% ../nbs/09_engine.ipynb #a6525b8f
 @patch
 def __add__(self:Value, other):
     "`self + other`: equal shapes, or a bias `other` (n,) added to every row of `self` (N, n)."
@@ -49,7 +49,7 @@ def __add__(self:Value, other):
     out._backward = _backward
     return out
 
-# %% ../nbs/09_engine.ipynb #68a83328
+# %% ../nbs/09_engine.ipynb #6c85e09e
 @patch
 def __matmul__(self:Value, other):
     "`self @ other` for `self` (N, k) and `other` (k, n) -> (N, n)."
@@ -62,7 +62,7 @@ def __matmul__(self:Value, other):
     out._backward = _backward
     return out
 
-# %% ../nbs/09_engine.ipynb #fa26dd60
+# %% ../nbs/09_engine.ipynb #9840f983
 @patch
 def relu(self:Value):
     "`max(self, 0)` entry by entry."
@@ -74,7 +74,7 @@ def relu(self:Value):
     out._backward = _backward
     return out
 
-# %% ../nbs/09_engine.ipynb #ac7179d6
+# %% ../nbs/09_engine.ipynb #446887bb
 def mse(y_hat, y):
     "MSE of the Value `y_hat` (N, 1) against the targets `y` (N,): a Value of shape ()."
     diff = y_hat.data[:, 0] - y
@@ -91,14 +91,14 @@ def cross_entropy(logits, y):
     out._backward = _backward
     return out
 
-# %% ../nbs/09_engine.ipynb #2427c2bd
+# %% ../nbs/09_engine.ipynb #d45b53ba
 def forward(x, y, w1, b1, w2, b2, loss=mse):
     "The 2-layer MLP on the Values `x` (N, m), `w1`, `b1`, `w2`, `b2`, then `loss` against `y` (N,): L, a Value."
     z1 = x @ w1 + b1
     a1 = z1.relu()
     return loss(a1 @ w2 + b2, y)  # y_hat (N, 1) for mse; the classifier's logits (N, 10) for cross_entropy
 
-# %% ../nbs/09_engine.ipynb #df8754c3
+# %% ../nbs/09_engine.ipynb #6493a039
 def draw(v):
     "The graph below the Value `v` as a text tree: each node's name or op and its shape, its parents indented under it."
     lines = [f"{' '.join(s for s in (v.op, v.name) if s)} {tuple(v.shape)}"]
@@ -107,7 +107,7 @@ def draw(v):
         lines += [('└── ' if last else '├── ') + first] + [('    ' if last else '│   ') + s for s in rest]
     return '\n'.join(lines)
 
-# %% ../nbs/09_engine.ipynb #be97fc52
+# %% ../nbs/09_engine.ipynb #8a2e1c72
 def zero_grad(params):
     "Set `g` of each Value in `params` back to zeros: `backward()` adds to it."
     for p in params: p.g = torch.zeros_like(p.data)
