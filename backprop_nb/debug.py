@@ -117,12 +117,21 @@ def check_grads(manual, loss_fn, *args, wrt=None, names=None, eps=1e-6, tol=1e-7
 # %% ../nbs/A1_debug_harness.ipynb #f00d0009
 HINTS = dict(
     broadcast="its shape comes from broadcasting, as (N, 1) - (N,) -> (N, N) does: reshape `targ` to `out`'s shape first",
-    transposed="it is transposed: use the product whose shape is the tensor's own, e.g. `w.g = inp.t() @ out.g` is (in, out) like `w`",
+    transposed="it is transposed: every `.g` has its tensor's shape, so pick the product (and the factor to transpose) that gives that shape",
     axis="it is summed over the wrong axis: a bias is broadcast over the batch, so its gradient sums over the batch, `.sum(0)`",
+    not_summed="it keeps the batch axis: what the forward pass broadcast over the batch (a bias) gets the sum of its gradient over the rows",
+    reshape="it has the right numbers in the wrong shape: every `.g` has the shape of its tensor",
     two_over_n="it is N/2 times too big: the factor 2/N of the MSE gradient is missing",
     one_over_n="it is N times too big: the loss is a mean over the batch, so divide by N",
     mask="it is the gradient without the relu mask: only where `inp > 0` does the gradient flow back",
-    w_t="it is what `out.g @ w` gives: the input's gradient needs the transpose, `out.g @ w.t()`")
+    mask_only="it is the relu mask alone: the mask says where the gradient flows back, `out.g` is what flows",
+    w_t="it is what `out.g @ w` gives: a missing transpose of `w`, so `(N, out) @ (in, out)` only fits when in == out",
+    w_order="it is what `out.g @ inp.t()` gives, (N, N): the factors are swapped and transposed; `w.g` has `w`'s shape (in, out)",
+    mean="it is the mean over the batch: the 1/N of the loss is already inside `out.g`, so add the rows up",
+    constant="it is the same for different inputs: it must be computed from the arguments, not copied from an output",
+    dtype="a gradient holds floats: a bool or integer tensor (a mask alone?) is not one",
+    shapes="the shapes in a product do not fit: write each tensor's shape beside your formula; every `.g` has the shape of its tensor",
+    order="a step read a `.g` that was not set yet: the backward steps run in the reverse order of the forward pass, each reading the `.g` the step after it set")
 
 def _rel(got, expected):
     "max|got - expected| / max|expected|: one scale-free number."
@@ -133,12 +142,15 @@ def _broadcasts(gs, es):
     except RuntimeError: return False
 
 def _hint(got, expected, n, mistakes):
-    "Which common mistake `got` looks like: a shape clue, a known wrong gradient from `mistakes`, or a constant factor."
+    "Which common mistake `got` looks like: a known wrong gradient from `mistakes`, a shape clue, or a constant factor."
     gs, es = tuple(got.shape), tuple(expected.shape)
-    for k, m in mistakes.items():  # the gradients those mistakes give, from the caller
+    for k, m in mistakes.items():  # the gradients those mistakes give, from the caller: the most specific clue
         if tuple(m.shape) == gs and _rel(got, m) < 1e-4: return HINTS.get(k, k)
     if gs != es:
-        if got.numel() > expected.numel() and _broadcasts(gs, es): return HINTS['broadcast']
+        if got.ndim == 2 and gs == es[::-1] and _rel(got.t(), expected) < 1e-4: return HINTS['transposed']
+        if got.numel() == expected.numel() and _rel(got.reshape(es), expected) < 1e-4: return HINTS['reshape']
+        if got.numel() > expected.numel() and _broadcasts(gs, es):
+            return HINTS['not_summed' if got.ndim > expected.ndim else 'broadcast']
         if got.ndim == 2 and gs == es[::-1]: return HINTS['transposed']
         if got.ndim == expected.ndim: return HINTS['axis']
         return 'every `.g` has the shape of its tensor'
@@ -149,7 +161,7 @@ def _hint(got, expected, n, mistakes):
         return f'it is {c:.4g} times the right gradient: a constant factor is wrong'
     return 'work the formula on a tiny example by hand and compare entry by entry'
 
-# %% ../nbs/A1_debug_harness.ipynb #c2dc7d5f
+# %% ../nbs/A1_debug_harness.ipynb #5ff65653
 _AUTOGRAD = [(torch.Tensor, 'backward'), (torch.autograd, 'backward'), (torch.autograd, 'grad'), (torch.func, 'grad'), (torch.func, 'vjp')]
 
 @contextmanager
