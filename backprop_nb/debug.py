@@ -12,8 +12,9 @@ import torch
 from fastcore.test import test_close
 
 # %% auto #0
-__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'PdbSession', 'pdb_session', 'answer',
-           'post_mortem_session']
+__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'check_mse_grad', 'check_relu_grad',
+           'check_linear_grad_w', 'check_linear_grad_b', 'check_linear_grad_inp', 'check_forward_and_backward',
+           'PdbSession', 'pdb_session', 'answer', 'post_mortem_session']
 
 # %% ../nbs/A1_debug_harness.ipynb #daccc5fc
 def _rel_err(a, b) -> float:
@@ -190,6 +191,187 @@ def student_call(f, *args, name=None, **kwargs):
             raise AssertionError(f'{name} changed `.g` of its argument {i} in place (an `_` method such as `masked_fill_`, or `t.g[...] = ...`): '
                                  'compute the new gradient as a new tensor, e.g. with `torch.where` or a product')
     return res
+
+# %% ../nbs/A1_debug_harness.ipynb #67c17ecd
+import contextlib, random, types
+from .core import linear, relu, mse
+
+def _message(name, got, expected, n=None, mistakes=None, eps=1e-4, seen=()):
+    "What `check_grad` says of `got`: None when it is right, else `name`, both shapes, the relative error and a hint."
+    if not isinstance(got, torch.Tensor): return f'{name} is a {type(got).__name__}, not a tensor.'
+    if not got.is_floating_point():
+        return f"{name} is wrong.\n  expected a float tensor, received dtype {got.dtype}\n  hint: {HINTS['dtype']}"
+    same = tuple(got.shape) == tuple(expected.shape)
+    rel = _rel(got, expected) if same else None
+    if same and rel <= eps: return None
+    hard = any(isinstance(s, torch.Tensor) and s.shape == got.shape and torch.equal(s, got) for s in seen)
+    return (f"{name} is wrong.\n  expected shape {tuple(expected.shape)}, received {tuple(got.shape)}\n"
+            f"  relative error: {'- (the shapes differ)' if rel is None else f'{rel:.3g}'}\n"
+            f"  hint: {HINTS['constant'] if hard else _hint(got, expected, n, mistakes or {})}")
+
+_rng = random.SystemRandom()  # no seed: every check draws fresh shapes and values, so no copied answer passes
+
+def _sizes(k, lo=3, hi=10):
+    "`k` distinct sizes in [lo, hi): no two axes of a check have the same length, so a mixed-up axis shows."
+    return _rng.sample(range(lo, hi), k)
+
+def _randn(*shape): return torch.randn(*shape, generator=_GEN)
+_GEN = torch.Generator().manual_seed(_rng.getrandbits(62))
+
+class _ShapeError(AssertionError): pass
+
+def _run(f, args, name):
+    "Call the learner's `f(*args)` through `student_call`; torch's errors from a shape or a step order become a hint."
+    try: return student_call(f, *args, name=name)
+    except NotImplementedError: raise  # a blank exercise (a RuntimeError too): the grader reads it as "not attempted"
+    except RuntimeError as e:
+        raise _ShapeError(f"{name} raised RuntimeError: {str(e).splitlines()[0]}\n  hint: {HINTS['shapes']}") from None
+    except AttributeError as e:
+        if "'g'" not in str(e): raise
+        raise AssertionError(f"{name} raised AttributeError: {e}\n  hint: {HINTS['order']}") from None
+
+def _g(t, label, name):
+    "The `.g` the learner's function `name` had to set on `t`."
+    if getattr(t, 'g', None) is None:
+        raise AssertionError(f'{name} did not set `{label}`: assign your result to it, `{label} = ...` (returning it is not enough)')
+    return t.g
+
+def _check(name, f, cases):
+    """Grade the learner's `f` on `cases`, each `(args, reads)` with `reads` a list of `(label, tensor, expected, kw)`: the
+    `.g` that `f(*args)` sets on `tensor` must be `expected` (`kw`: `n` and `mistakes` as for `check_grad`; `alt`: an
+    `(expected, note)` also accepted, with its note). Every case runs before any is graded, so an answer that stays the
+    same when the inputs change is named as copied; the first case is graded first, so put the most telling one there."""
+    got, errs = [], []
+    for args, reads in cases:
+        try: _run(f, args, name); errs.append(None)
+        except _ShapeError as e: errs.append(e); got.append([None] * len(reads)); continue
+        got.append([_g(t, label, name) for label, t, *_ in reads])
+    notes = []
+    for i, ((args, reads), err) in enumerate(zip(cases, errs)):
+        if err is not None: raise err
+        others = [g for j, gs in enumerate(got) if j != i for g in gs if g is not None]
+        for g, (label, t, want, kw) in zip(got[i], reads):
+            kw = dict(kw); alt = kw.pop('alt', None)
+            msg = _message(label, g, want, seen=others, **kw)
+            if msg and alt is not None and _message(label, g, alt[0], **kw) is None: msg = notes.append(alt[1])
+            if msg: raise AssertionError(f'{name}: {msg}')
+    print(f'{name}: ok, on the example on paper and {len(cases) - 1} cases with fresh random shapes and values')
+    for s in dict.fromkeys(notes): print(s)
+
+def _lin_case(n, i, o):
+    "A linear layer `out = inp @ w + b` with `inp: (n, i)`, `w: (i, o)`, `b: (o,)` and a random `out.g`."
+    inp, w, b = _randn(n, i), _randn(i, o), _randn(o)
+    out = linear(inp, w, b); out.g = _randn(n, o)
+    return inp, out, w, b
+
+def _autograd(f, t):
+    "Autograd's gradient of the scalar `f(t)` with respect to `t`."
+    t = t.detach().clone().requires_grad_()
+    return torch.autograd.grad(f(t), t)[0]
+
+def _lin_want(inp, out, w, b):
+    "Autograd's `(inp.g, w.g, b.g)` for the layer, from `out.g`: the gradients of `(out * out.g).sum()`."
+    return (_autograd(lambda t: (linear(t, w, b) * out.g).sum(), inp), _autograd(lambda t: (linear(inp, t, b) * out.g).sum(), w),
+            _autograd(lambda t: (linear(inp, w, t) * out.g).sum(), b))
+
+def _paper_lin():
+    "The layer worked by hand: `inp = (1, 2)`, `w = [[1, 2], [3, 4]]`, `out.g = (1, -1)`."
+    inp, w, b = torch.tensor([[1., 2.]]), torch.tensor([[1., 2.], [3., 4.]]), torch.zeros(2)
+    out = linear(inp, w, b); out.g = torch.tensor([[1., -1.]])
+    return inp, out, w, b
+
+def check_mse_grad(f):
+    "Grade the learner's `mse_grad(out, targ)` (it sets `out.g`) against autograd on fresh random batches, and on paper."
+    cases = []
+    for n in _sizes(2):
+        out, targ = _randn(n, 1), _randn(n)
+        cases.append(((out, targ), [('out.g', out, _autograd(lambda t: mse(t, targ), out), dict(n=n))]))
+    out = torch.tensor([[1.], [3.]])
+    _check('mse_grad', f, cases + [((out, torch.tensor([0., 5.])), [('out.g', out, torch.tensor([[1.], [-2.]]), {})])])
+
+def check_relu_grad(f):
+    """Grade the learner's `relu_grad(inp, out)` (it sets `inp.g` from `out.g`) on fresh random tensors with two entries exactly 0,
+    and on paper. Expected: autograd of relu written as `t * (t > 0)`, slope 0 at 0; autograd's own `clamp_min` (slope 1 at 0) passes too, with a note."""
+    cases = []
+    note = ('note: your mask also passes the gradient where `inp` is exactly 0 (`>=`), as autograd does; this course uses `>`. '
+            'At 0 relu has no slope, either choice is fine, and pre-activations are practically never exactly 0.')
+    for n, h in (_sizes(2), _sizes(2)):
+        z = _randn(n, h); z.view(-1)[_rng.sample(range(n * h), 2)] = 0.  # the corner: relu has no slope at 0
+        a = relu(z); g = a.g = _randn(n, h)
+        want = _autograd(lambda t: (t * (t > 0) * g).sum(), z)
+        mistakes = {'mask': g, 'mask_only': _autograd(lambda t: (t * (t > 0)).sum(), z)}
+        cases.append(((z, a), [('inp.g', z, want, dict(mistakes=mistakes, alt=(_autograd(lambda t: (relu(t) * g).sum(), z), note)))]))
+    z = torch.tensor([[-2., 0.5, 3.]]); a = relu(z); a.g = torch.tensor([[10., 20., 30.]])
+    _check('relu_grad', f, cases + [((z, a), [('inp.g', z, torch.tensor([[0., 20., 30.]]), {})])])
+
+def check_linear_grad_w(f):
+    "Grade the learner's `linear_grad_w(inp, out, w)` (it sets `w.g`): first all sizes equal (every wrong product runs), then all different, then on paper."
+    cases = []
+    for n, i, o in ([_sizes(1)[0]] * 3, _sizes(3)):
+        inp, out, w, b = _lin_case(n, i, o); g = out.g
+        wrong = {'transposed': g.t() @ inp, 'w_order': g @ inp.t()} if n == i == o else {}
+        cases.append(((inp, out, w), [('w.g', w, _lin_want(inp, out, w, b)[1], dict(n=n, mistakes=wrong))]))
+    inp, out, w, b = _paper_lin()
+    _check('linear_grad_w', f, cases + [((inp, out, w), [('w.g', w, torch.tensor([[1., -1.], [2., -2.]]), {})])])
+
+def check_linear_grad_b(f):
+    "Grade the learner's `linear_grad_b(out, b)` (it sets `b.g`) on fresh random layers (batch and width differ), then on paper."
+    cases = []
+    for n, i, o in (_sizes(3), _sizes(3)):
+        inp, out, w, b = _lin_case(n, i, o)
+        cases.append(((out, b), [('b.g', b, _lin_want(inp, out, w, b)[2], dict(n=n, mistakes={'mean': out.g.mean(0)}))]))
+    inp, out, w, b = _paper_lin()
+    _check('linear_grad_b', f, cases + [((out, b), [('b.g', b, torch.tensor([1., -1.]), {})])])
+
+def check_linear_grad_inp(f):
+    "Grade the learner's `linear_grad_inp(inp, out, w)` (it sets `inp.g`): first a square `w` (so `out.g @ w` runs), then a rectangular one, then on paper."
+    cases = []
+    k, n, i, o = _sizes(4)
+    for n, i, o in ((n, k, k), (n, i, o)):
+        inp, out, w, b = _lin_case(n, i, o)
+        wrong = {'w_t': out.g @ w} if i == o else {}
+        cases.append(((inp, out, w), [('inp.g', inp, _lin_want(inp, out, w, b)[0], dict(n=n, mistakes=wrong))]))
+    inp, out, w, b = _paper_lin()
+    _check('linear_grad_inp', f, cases + [((inp, out, w), [('inp.g', inp, torch.tensor([[-1., -1.]]), {})])])
+
+def _passes(check, f):
+    "Whether `f` passes `check`, silently."
+    try:
+        with contextlib.redirect_stdout(io.StringIO()): check(f)
+        return True
+    except Exception: return False
+
+_PARTS = dict(mse_grad=check_mse_grad, relu_grad=check_relu_grad, linear_grad_w=check_linear_grad_w,
+              linear_grad_b=check_linear_grad_b, linear_grad_inp=check_linear_grad_inp)
+
+def check_forward_and_backward(f):
+    """Grade the learner's `forward_and_backward` on a fresh random net against autograd. It runs first with the package's
+    reference `mse_grad`, `relu_grad` and `linear_grad` in place of the learner's own, so a wrong earlier exercise does not fail
+    this one; then with the learner's own, naming those that are wrong."""
+    from backprop_nb import grads as ref  # here, not at the top: grads imports this module
+    mlp_grads, mlp_loss = ref.mlp_grads, ref.mlp_loss
+    N, m, nh = _sizes(3, 3, 12)
+    x, y, ps = _randn(N, m), _randn(N), [_randn(m, nh), _randn(nh), _randn(nh, 1), _randn(1)]
+    want, no_mask, loss = mlp_grads(x, y, *ps), mlp_grads(x, y, *ps, relu_mask=False), mlp_loss(x, y, *ps).item()
+    glb = getattr(f, '__globals__', None)
+    names = [*_PARTS, 'linear_grad']
+    fr = f if glb is None else types.FunctionType(f.__code__, {**glb, **{p: getattr(ref, p) for p in names}}, f.__name__, f.__defaults__, f.__closure__)
+    def grade(fn, say):
+        ts = [t.clone() for t in (x, *ps)]
+        got = _run(fn, (ts[0], y, *ts[1:]), 'forward_and_backward')
+        if not isinstance(got, torch.Tensor) or abs(got.item() - loss) > 1e-4 * (1 + abs(loss)):
+            raise AssertionError(f'forward_and_backward{say}: it returned {got!r}, but the loss is {loss:.6g}: return `mse(y_hat, targ)`')
+        for k, label, t in zip(['x', 'w1', 'b1', 'w2', 'b2'], ['inp.g', 'w1.g', 'b1.g', 'w2.g', 'b2.g'], ts):
+            if msg := _message(label, _g(t, label, 'forward_and_backward'), want[k], n=N, mistakes={'mask': no_mask[k]}):
+                raise AssertionError(f'forward_and_backward{say}: {msg}')
+    grade(fr, ' (run with the reference mse_grad, relu_grad and linear_grad)')
+    try: grade(f, ''); own = True
+    except Exception: own = False
+    print(f'forward_and_backward: ok, on a fresh random net (N={N}, m={m}, nh={nh}), checked against autograd')
+    if not own:
+        bad = [p for p, c in _PARTS.items() if glb and callable(glb.get(p)) and not _passes(c, glb[p])]
+        print(f"but with your own {', '.join(bad) or 'functions'} its gradients are wrong: this check used the package's. "
+              f"Fix {'them' if len(bad) != 1 else 'it'} first (see the check{'s' if len(bad) != 1 else ''} above).")
 
 # %% ../nbs/A1_debug_harness.ipynb #06d58699
 class _Script(io.StringIO):
