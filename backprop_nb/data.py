@@ -194,8 +194,8 @@ class _Blob:
 
 class _Global:
     "What an admitted global unpickles to: a name, never a Python object (so BUILD and calls cannot reach real objects)."
-    def __init__(self, kind): self.kind = kind
-    def __repr__(self): return {'ndarray': 'numpy.ndarray', 'latin1': '_codecs.encode'}.get(self.kind, self.kind)
+    def __init__(self, kind, name): self.kind, self.name = kind, name
+    def __repr__(self): return self.name
 
 class _DtypeSpec:
     "`numpy.dtype(name, align, copy)` as numpy pickles it; its byte order arrives with BUILD."
@@ -224,7 +224,10 @@ class _ArraySpec:
         a = np.frombuffer(buf, self.dtype).reshape(self.shape, order='F' if self.fortran else 'C')
         return a if self.dtype.isnative else a.astype(self.dtype.newbyteorder('='))
 
-def _kind(o): return f'a {type(o).__name__}' if not isinstance(o, (_Global, _DtypeSpec, _ArraySpec, _Blob)) else type(o).__name__.strip('_')
+def _kind(o) -> str:
+    "What `o` is, for a message."
+    if isinstance(o, _Global): return f'the name {o!r}'
+    return {_DtypeSpec: 'a dtype', _ArraySpec: 'an array', _Blob: 'a long string', _Text: 'a long string'}.get(type(o), f'a {type(o).__name__}')
 
 GLOBALS = {('numpy.core.multiarray', '_reconstruct'): 'reconstruct',  # numpy 1.x (and the real file), protocols 0-4
            ('numpy._core.multiarray', '_reconstruct'): 'reconstruct', # numpy 2
@@ -244,7 +247,7 @@ def _call(f, args):
             return _ArraySpec()
         _refuse(f'Refusing _reconstruct{_short(args)}: numpy pickles an array as _reconstruct(numpy.ndarray, (0,), b"b"), then fills it.')
     if k == 'dtype':
-        if len(args) == 3 and args[0] in DTYPES and args[1] in (False, 0) and args[2] in (True, 1): return _DtypeSpec(args[0])
+        if len(args) == 3 and isinstance(args[0], str) and args[0] in DTYPES and args[1] in (False, 0) and args[2] in (True, 1): return _DtypeSpec(args[0])
         _refuse(f'Refusing dtype {args[0] if args else None!r}: mnist.pkl.gz holds only numbers (float pixels, integer labels).')
     if k == 'latin1':
         if len(args) == 2 and args[1] in ('latin1', 'latin-1'):
@@ -265,10 +268,15 @@ def _call(f, args):
         _refuse(f'Refusing _frombuffer{_short(args)}: numpy writes (buffer, dtype, shape, order).')
     _refuse(f'Refusing to call {f!r}: numpy pickles never call it.')
 
-def _short(args):
-    "`args` for a message, each item cut short."
-    return '(' + ', '.join([repr(a)[:40] if not isinstance(a, (_Blob, _DtypeSpec, _ArraySpec)) else _kind(a) for a in args[:8]]
-                           + ['...'] * (len(args) > 8)) + ')'
+def _brief(a) -> str:
+    "`a` for a message: short, and never by recursing into a container (which may nest deep)."
+    if isinstance(a, (tuple, list)):
+        return repr(a) if len(a) <= 8 and all(type(x) in (int, float, bool, type(None)) for x in a) else f'a {type(a).__name__} of {len(a)}'
+    return repr(a)[:40] if isinstance(a, (_Global, int, float, str, bytes, bool, type(None))) else _kind(a)
+
+def _short(args) -> str:
+    "The tuple `args` for a message, each item brief."
+    return '(' + ', '.join([_brief(a) for a in args[:8]] + ['...'] * (len(args) > 8)) + ')'
 
 def _build(obj, state):
     "BUILD: only the exact states numpy writes for a number dtype and for an array."
@@ -474,7 +482,7 @@ def _unpickle(f, max_bytes=MAX_PICKLE_BYTES, max_ops=MAX_PICKLE_OPS, max_depth=M
             else: module, name = pop(2)
             if not (isinstance(module, str) and isinstance(name, str)): _refuse('STACK_GLOBAL with names that are not strings.')
             if (module, name) not in GLOBALS: _refuse(f'Refusing to unpickle {module[:100]}.{name[:100]}: mnist.pkl.gz holds only numpy arrays, so this file is not it.')
-            push(_Global(GLOBALS[module, name]))
+            push(_Global(GLOBALS[module, name], f'{module}.{name}'))
         elif c == b'R': f_, args = pop(2); push(_call(f_, args))  # REDUCE
         elif c == b'b': state, = pop(); _build(top(), state)      # BUILD
         elif c in (b'p', b'q', b'r', b'\x94'):  # PUT, BINPUT, LONG_BINPUT, MEMOIZE
@@ -568,45 +576,50 @@ def fuzz_unpickler(cases=3000, seed=0, seeds=None, workers=2, timeout=10.0, targ
     """Load `cases` mutated pickles (of `seeds`, by default small arrays at every protocol) with `target` (module:function,
     called with a function that opens the pickle) in child processes, so that a crash is caught. Return `(counts, failures)`:
     counts of 'loaded', 'refused', 'error' (any exception but UnpicklingError), 'crash' (the process died) and 'hang'
-    (silent for `timeout` s); failures as (case number, outcome, input). The same `seed` gives the same cases."""
+    (silent for `timeout` s inside a case); failures as (case number, outcome, input). The same `seed` gives the same cases."""
     seeds = seeds or _fuzz_seeds()
+    if env is None:  # the children import this copy of backprop_nb
+        root = str(Path(importlib.util.find_spec('backprop_nb').origin).parent.parent)
+        env = {**os.environ, 'PYTHONPATH': os.pathsep.join(p for p in (root, os.environ.get('PYTHONPATH')) if p)}
     counts = dict.fromkeys(('loaded', 'refused', 'error', 'crash', 'hang'), 0)
-    failures = []
-    code = {'L': 'loaded', 'R': 'refused'}
-    bounds = [(cases * k // workers, cases * (k + 1) // workers) for k in range(workers)]
-    procs = {}
+    failures, kids = [], {}
+    def fail(i, what): failures.append((i, what, _fuzz_case(seeds, seed, i)))
     def spawn(lo, hi):
+        "A child for cases lo to hi - 1."
+        if lo >= hi: return
         p = subprocess.Popen([sys.executable, '-c', _FUZZ_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True, env=env)
-        p.stdin.write(pickle.dumps((seeds, seed, lo, hi, target)).hex() + '\n'); p.stdin.close()
-        procs[p.stdout.fileno()] = (p, lo, hi, None)
-    for lo, hi in bounds:
-        if lo < hi: spawn(lo, hi)
-    while procs:
-        ready, _, _ = select.select(list(procs), [], [], timeout)
-        if not ready:  # no word from any child for `timeout` s: the case each is on hangs
-            for fd, (p, lo, hi, cur) in list(procs.items()):
-                os.kill(p.pid, signal.SIGKILL); p.wait(); del procs[fd]
-                if cur is not None:
-                    counts['hang'] += 1; failures.append((cur, 'hang', _fuzz_case(seeds, seed, cur)))
-                    if cur + 1 < hi: spawn(cur + 1, hi)
-                else: spawn(lo, hi)
+                             stderr=subprocess.DEVNULL, env=env)
+        p.stdin.write(pickle.dumps((seeds, seed, lo, hi, target)).hex().encode() + b'\n'); p.stdin.close()
+        kids[p.stdout.fileno()] = dict(p=p, hi=hi, case=None, buf=b'', done=False)
+    def bury(fd):
+        "Wait for the child that wrote to `fd`; return its exit code."
+        k = kids.pop(fd); k['p'].stdout.close(); return k['p'].wait()
+    for w in range(workers): spawn(cases * w // workers, cases * (w + 1) // workers)
+    while kids:
+        ready, _, _ = select.select(list(kids), [], [], timeout)
+        if not ready:  # silent for `timeout` s: a child inside a case hangs on it
+            for fd, k in list(kids.items()):
+                if k['case'] is None: continue  # still starting
+                os.kill(k['p'].pid, signal.SIGKILL); bury(fd)
+                counts['hang'] += 1; fail(k['case'], 'hang'); spawn(k['case'] + 1, k['hi'])
             continue
         for fd in ready:
-            p, lo, hi, cur = procs[fd]
-            line = p.stdout.readline()
-            if line.startswith('> '): procs[fd] = (p, lo, hi, int(line[2:])); continue
-            if line == 'done\n' or not line:
-                del procs[fd]; p.stdout.close(); rc = p.wait()
-                if line == 'done\n': continue
-                if cur is None: raise RuntimeError(f'the fuzz child failed to start (exit code {rc})')
-                counts['crash'] += 1; failures.append((cur, f'crash: exit code {rc}', _fuzz_case(seeds, seed, cur)))
-                if cur + 1 < hi: spawn(cur + 1, hi)
+            k = kids[fd]
+            data = os.read(fd, 1 << 16)  # raw reads: a line in a Python buffer would be invisible to select
+            if not data:  # the child has ended
+                rc = bury(fd)
+                if k['case'] is not None: counts['crash'] += 1; fail(k['case'], f'crash: exit code {rc}'); spawn(k['case'] + 1, k['hi'])
+                elif not k['done']: raise RuntimeError(f'a fuzz child died outside any case (exit code {rc})')
                 continue
-            r = line.rstrip('\n')
-            if r in code: counts[code[r]] += 1
-            else: counts['error'] += 1; failures.append((cur, r[2:], _fuzz_case(seeds, seed, cur)))
-            procs[fd] = (p, lo, hi, None)
+            *lines, k['buf'] = (k['buf'] + data).split(b'\n')
+            for line in lines:
+                if line.startswith(b'> '): k['case'] = int(line[2:])
+                elif line == b'done': k['done'] = True
+                else:
+                    if line == b'L': counts['loaded'] += 1
+                    elif line == b'R': counts['refused'] += 1
+                    else: counts['error'] += 1; fail(k['case'], line[2:].decode())
+                    k['case'] = None
     return counts, failures
 
 def _fuzz_seeds():
