@@ -150,6 +150,12 @@ def _clean_parts(dest, max_age=86_400):
             if gone or time.time() - p.stat().st_mtime > max_age: p.unlink()
         except OSError: pass  # another process cleaned it first, or it is not ours to delete
 
+def _umask() -> int:
+    "This process's umask: read where Linux shows it, so that no other thread ever runs under a changed one."
+    try:
+        with open('/proc/self/status') as f: return int(re.search(r'Umask:\s+([0-7]+)', f.read())[1], 8)
+    except (OSError, TypeError): m = os.umask(0o022); os.umask(m); return m
+
 def download_mnist(dest=None, url=MNIST_URL, size=MNIST_SIZE, sha1=MNIST_SHA1, timeout=30.0, force=False, show_progress=True,
                    deadline=900.0) -> Path:
     """Download `url` to `dest` (default `data_dir()/mnist.pkl.gz`), verified; return its path. Each read waits at most `timeout` s,
@@ -170,9 +176,8 @@ def download_mnist(dest=None, url=MNIST_URL, size=MNIST_SIZE, sha1=MNIST_SHA1, t
         raise DownloadError(f'Cannot write to the data folder {_show(dest.parent)} ({e.strerror or e}): {_FIX}.') from e
     try:  # `finally` runs on every exit, KeyboardInterrupt included, so no .part file outlives a failure
         with os.fdopen(fd, 'wb') as f: _stream(url, f, size, sha1, timeout, deadline, show_progress)
-        umask = os.umask(0o22); os.umask(umask)
         try:
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it 0600; a shared data folder needs what the umask allows
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp made it 0600; a shared data folder needs what the umask allows
             os.replace(tmp, dest)  # atomic: readers see no file or the whole verified file, never a part
         except OSError as e:
             raise DownloadError(f'Cannot put the download at {_show(dest)} ({e.strerror or e}): {_FIX}.') from e
