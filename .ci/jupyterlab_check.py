@@ -163,8 +163,9 @@ def run_notebook(page, lab, rel, expect_prompt, deadline):
         pending = [c for c in s['cells'] if not c['empty'] and c['count'] is None]
         if s['status'] != 'idle': busy_seen, idle_since = True, None
         elif idle_since is None: idle_since = time.time()
-        # done: kernel idle for a moment after having run something, or every cell has a count
-        if idle_since and time.time() - idle_since > 2 and (busy_seen or not pending): break
+        # done: kernel idle for a moment after having run something, or every cell has a count; a run that stopped
+        # at an error so fast that we never saw the kernel busy leaves cells pending: idle for 15 s ends it too
+        if idle_since and (time.time() - idle_since > 2 and (busy_seen or not pending) or time.time() - idle_since > 15): break
         page.wait_for_timeout(250)
     notes.append(f'ran in {time.time() - t0:.1f} s')
     s = page.evaluate(STATE_JS, rel)
