@@ -163,8 +163,9 @@ def run_notebook(page, lab, rel, expect_prompt, deadline):
         pending = [c for c in s['cells'] if not c['empty'] and c['count'] is None]
         if s['status'] != 'idle': busy_seen, idle_since = True, None
         elif idle_since is None: idle_since = time.time()
-        # done: kernel idle for a moment after having run something, or every cell has a count
-        if idle_since and time.time() - idle_since > 2 and (busy_seen or not pending): break
+        # done: kernel idle for a moment after having run something, or every cell has a count; a run that stopped
+        # at an error so fast that we never saw the kernel busy leaves cells pending: idle for 15 s ends it too
+        if idle_since and (time.time() - idle_since > 2 and (busy_seen or not pending) or time.time() - idle_since > 15): break
         page.wait_for_timeout(250)
     notes.append(f'ran in {time.time() - t0:.1f} s')
     s = page.evaluate(STATE_JS, rel)
@@ -229,17 +230,18 @@ def check(root, notebooks, expect_prompt, deadline, shots, tmp, fail_word='FAILE
 
 
 def self_test(deadline, shots, tmp):
-    """Planted cases, in a repo copy: 06 with its breakpoint made `pdb.set_trace()` must stop at `ipdb>` and pass
+    """Planted cases, in a repo copy: 06 with its `pdb.set_trace()` cell must stop at `ipdb>` and pass
     when the prompt is expected; a notebook with an error and one whose prompt is expected but absent must fail."""
     import nbformat
     root = tmp/'repo'; copy_repo(root)
     v4 = nbformat.v4
     nb = nbformat.read(root/'nbs/06_debug.ipynb', as_version=4)
     n = 0
-    for c in nb.cells:
+    for c in nb.cells:  # its live cell stops at pdb.set_trace() (an older copy's breakpoint() is turned into one)
         if c.cell_type == 'code' and 'breakpoint()' in c.source:
-            c.source = c.source.replace('breakpoint()', 'import pdb; pdb.set_trace()'); n += 1
-    assert n, 'no breakpoint() cell in 06_debug.ipynb to turn into pdb.set_trace()'
+            c.source = c.source.replace('breakpoint()', 'import pdb; pdb.set_trace()')
+        n += c.cell_type == 'code' and 'pdb.set_trace()' in c.source
+    assert n, 'no pdb.set_trace() cell in 06_debug.ipynb'
     nbformat.write(nb, root/'nbs/zz_prompt.ipynb')
     nbformat.write(v4.new_notebook(cells=[v4.new_code_cell('x = 1'), v4.new_code_cell('1/0'), v4.new_code_cell('y = 2')],
                                    metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}}),
