@@ -9,7 +9,7 @@ Per page, at 1280 px and again at 390 px (a phone): no content cut off (an eleme
 clip and whose content is wider than its box; MathJax's visually hidden assistive spans aside), the page no wider
 than the window. Once per page: no raw `$...$` left once MathJax has finished, no MathJax error, every image loaded
 and with real alt text, no link to a missing page or anchor, every <details> in the lesson opens on a click, the
-sidebar marks this page (and only it), no console error, no failed or off-machine request. Once per site: a word
+sidebar marks this page (and only it), the page's contents list its `##`/`###` headings, no console error, no failed or off-machine request. Once per site: a word
 typed into the search box gives a result (served over http), and opened as a file the page says search needs a server.
 One line per page, the clipped counts, then `N passed, N failed`; exit 1 on any failure.
 
@@ -110,7 +110,9 @@ INSPECT_JS = r"""
   const ids = Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.getAttribute('name'));
   const marked = Array.from(document.querySelectorAll('.course-sidebar a[aria-current="page"]')).map(a => a.href);
   const sidebar = document.querySelectorAll('.course-sidebar a').length;
-  return {raw, mjErrors, images, noAlt, links, ids, marked, sidebar};
+  const headings = Array.from(document.querySelectorAll('main h2[id], main h3[id]')).map(h => '#' + h.id);
+  const toc = Array.from(document.querySelectorAll('nav.course-toc a')).map(a => a.getAttribute('href'));
+  return {raw, mjErrors, images, noAlt, links, ids, marked, sidebar, headings, toc};
 }
 """
 
@@ -177,6 +179,8 @@ async def check_page(browser, srv, site, rel, shots):
         if missing: problems.append(f'link to a missing page ({len(missing)}): ' + ' | '.join(missing[:3]))
         if is_notebook_page(rel) and (r['marked'] != [srv.url + rel]):
             problems.append(f"the sidebar does not mark this page (marked: {r['marked'] or 'none'}, {r['sidebar']} links)")
+        if is_notebook_page(rel) and len(r['headings']) >= 2 and r['toc'] != [unquote(h) for h in r['headings']] and r['toc'] != r['headings']:
+            problems.append(f"the page's contents do not list its {len(r['headings'])} headings ({len(r['toc'])} links)")
         for width in (WIDE, NARROW):
             if width != WIDE:   # the layout reflows (the page's script folds the menus); nothing is reloaded
                 await page.set_viewport_size({'width': width, 'height': 800})
@@ -301,6 +305,8 @@ PLANTED = {  # page: (markdown cell, the problem it must trigger)
     'console_error': ('<script>console.error("planted error")</script>Quiet prose.', 'console/network error'),
     'network': ('<img src="http://example.invalid/x.png" alt="off the machine">', 'console/network error'),
     'unmarked': ('The builder marks this page in the sidebar; the self-test removes the mark.', 'the sidebar does not mark this page'),
+    'no_toc': ('## One\n\ntext\n\n## Two\n\nThe builder lists these headings on the right; the self-test removes the list.',
+               "the page's contents do not list its 2 headings"),
 }
 
 def self_test(shots):
@@ -326,6 +332,8 @@ def self_test(shots):
         course_site.build(dest, nbs, quiet=True, search=True)
         un = dest/'unmarked.html'
         un.write_text(un.read_text().replace('aria-current="page" ', ''))
+        nt = dest/'no_toc.html'
+        nt.write_text(re.sub(r'(<nav[^>]*class="course-toc"[^>]*>).*?</nav>', r'\1</nav>', nt.read_text(), flags=re.S))
         # and what the issue started from: a lesson with math as stock `jupyter nbconvert --to html` makes it
         # (MathJax from a CDN, which read time offline cannot reach)
         real = course_site.find_nbs(ROOT)
