@@ -3,6 +3,7 @@
 
     python .ci/browser_check.py [SITE]        # default SITE: _site/ (build it first: backprop_nb_site)
     python .ci/browser_check.py --self-test   # builds pages with planted faults and checks that each is caught
+    python .ci/browser_check.py SITE --self-test   # both, in one browser (what CI runs)
     python .ci/browser_check.py --screenshots .ci/screenshots   # also keep a full-page screenshot of each page
 
 Per page, at 1280 px and again at 390 px (a phone): no content cut off (an element whose `overflow` is hidden or
@@ -17,7 +18,7 @@ Needs Debian's `chromium` (apt-get install chromium) and the `playwright` packag
 system Chromium through executable_path (never `playwright install`). One browser; pages are checked in parallel
 contexts. The site is served from 127.0.0.1 by an http.server in this process; every other request is blocked.
 """
-import argparse, asyncio, functools, http.server, os, re, sys, tempfile, threading, time
+import argparse, asyncio, contextlib, functools, http.server, os, re, sys, tempfile, threading, time
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 
@@ -239,47 +240,55 @@ async def check_file_url(browser, site):
         await ctx.close()
 
 
-async def check_site_async(site, shots, only, fail_word, jobs, search):
+class Run:
+    "One site to check: its pages, and what was found on each."
+    def __init__(self, site, shots=None, only=None, fail_word='FAILED', search=True, label=''):
+        self.site, self.shots, self.fail_word, self.search, self.label = Path(site).resolve(), shots, fail_word, search, label
+        self.pages = sorted(p.relative_to(self.site).as_posix() for p in self.site.rglob('*.html')
+                            if not {'mathjax', 'pagefind'} & set(p.relative_to(self.site).parts))
+        if only: self.pages = [p for p in self.pages if p in only]
+        self.results, self.clipped = {}, {}
+        if shots:
+            shots.mkdir(parents=True, exist_ok=True)
+            for old in shots.glob('*.png'): old.unlink()   # last run's pages (only our own kind of file)
+
+
+async def check_runs(runs, jobs):
+    "Check every page of every run in one browser, `jobs` pages at a time; fills each run's results."
     from playwright.async_api import async_playwright
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob('*.html')
-                   if not {'mathjax', 'pagefind'} & set(p.relative_to(site).parts))
-    if only: pages = [p for p in pages if p in only]
     exe = chromium_path()
     if exe is None: sys.exit('no Chromium: apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)')
-    results, clipped = {}, {}
     sem = asyncio.Semaphore(jobs)
-    with Server(site) as srv:
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(Server(r.site)) for r in runs]
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
-            async def one(rel):
+            async def one(run, srv, rel):
                 async with sem:
                     t = time.time()
-                    problems, clipped[rel], state = await check_page(browser, srv, site, rel, shots)
-                results[rel] = problems
-                counts = ', '.join(f'{n} at {w} px' for w, n in clipped[rel].items())
-                print(f"{'ok' if not problems else fail_word}: {rel} ({time.time()-t:.1f} s, MathJax {state}; clipped: {counts})")
+                    problems, run.clipped[rel], state = await check_page(browser, srv, run.site, rel, run.shots)
+                run.results[rel] = problems
+                counts = ', '.join(f'{n} at {w} px' for w, n in run.clipped[rel].items())
+                print(f"{'ok' if not problems else run.fail_word}: {run.label}{rel} ({time.time()-t:.1f} s, MathJax {state}; clipped: {counts})")
                 for p in problems: print(f'    {p}')
-            jobs_ = [one(rel) for rel in pages]
-            if search:
-                async def s():
-                    async with sem: results['(search, over http)'] = await check_search(browser, srv, site)
-                async def f():
-                    async with sem: results['(search note, from file://)'] = await check_file_url(browser, site)
-                jobs_ += [s(), f()]
-            await asyncio.gather(*jobs_)
+            async def search(run, srv, name, check):
+                async with sem: run.results[name] = await check
+                for p in run.results[name]: print(f'{run.fail_word}: {run.label}{name}\n    {p}')
+            coros = []
+            for run, srv in zip(runs, servers):
+                coros += [one(run, srv, rel) for rel in run.pages]
+                if run.search:
+                    coros += [search(run, srv, '(search, over http)', check_search(browser, srv, run.site)),
+                              search(run, srv, '(search note, from file://)', check_file_url(browser, run.site))]
+            await asyncio.gather(*coros)
             await browser.close()
-    for k in ('(search, over http)', '(search note, from file://)'):
-        for p in results.get(k, []): print(f'{fail_word}: {k}\n    {p}')
-    return results, clipped
+    return runs
 
 
 def check_site(site, shots=None, only=None, fail_word='FAILED', jobs=4, search=True):
     "Check every page of the site; returns ({page: problems}, {page: {width: clipped count}})."
-    site = Path(site).resolve()
-    if shots:
-        shots.mkdir(parents=True, exist_ok=True)
-        for old in shots.glob('*.png'): old.unlink()   # last run's pages (only our own kind of file)
-    return asyncio.run(check_site_async(site, shots, only, fail_word, jobs, search))
+    run, = asyncio.run(check_runs([Run(site, shots, only, fail_word, search)], jobs))
+    return run.results, run.clipped
 
 
 # ---------------------------------------------------------------- self-test: every planted fault must be caught
@@ -309,49 +318,51 @@ PLANTED = {  # page: (markdown cell, the problem it must trigger)
                "the page's contents do not list its 2 headings"),
 }
 
-def self_test(shots):
+def plant(tmp):
+    "Build the self-test's site in `tmp`: a good page and one page per planted fault; returns (site, {page: expected problem})."
     import nbformat
     from nbconvert import HTMLExporter
     from backprop_nb import site as course_site
     v4 = nbformat.v4
-    with tempfile.TemporaryDirectory(prefix='site-selftest-') as tmp:
-        nbs, dest = Path(tmp)/'nbs', Path(tmp)/'site'
-        nbs.mkdir()
-        good = v4.new_notebook(cells=[
-            v4.new_markdown_cell('# Good page\n\n## Math\n\nInline $x^2$ and display $$\\sum_i w_i x_i$$\n\n'
-                                 '<details><summary>Answer</summary>$y = 2x$</details>\n\n[bad page](raw_tex.ipynb)\n\n'
-                                 '## A long output\n\nThe gradient of a long line:'),
-            v4.new_code_cell('#| echo: false\nplot()', outputs=[v4.new_output(
-                'display_data', data={'image/png': PNG_1PX, 'text/plain': '<Figure>'})]),
-            v4.new_code_cell('#| hide\nsecret = 1'),
-            v4.new_code_cell("print('a table')", outputs=[v4.new_output('stream', name='stdout', text='a  b\n1  2\n' + 'x' * 300 + '\n')]),
-        ])
-        nbformat.write(good, nbs/'index.ipynb')
-        for name, (md, _) in PLANTED.items():
-            nbformat.write(v4.new_notebook(cells=[v4.new_markdown_cell(f'# {name}\n\n{md}')]), nbs/f'{name}.ipynb')
-        course_site.build(dest, nbs, quiet=True, search=True)
-        un = dest/'unmarked.html'
-        un.write_text(un.read_text().replace('aria-current="page" ', ''))
-        nt = dest/'no_toc.html'
-        nt.write_text(re.sub(r'(<nav[^>]*class="course-toc"[^>]*>).*?</nav>', r'\1</nav>', nt.read_text(), flags=re.S))
-        # and what the issue started from: a lesson with math as stock `jupyter nbconvert --to html` makes it
-        # (MathJax from a CDN, which read time offline cannot reach)
-        real = course_site.find_nbs(ROOT)
-        lesson = sorted((p for p in course_site.find_notebooks(real) if '$' in p.read_text()), key=lambda p: p.stem == 'index')[0]
-        (dest/'stock_nbconvert.html').write_text(HTMLExporter().from_filename(str(lesson))[0])
-        expected = {**{f'{k}.html': v[1] for k, v in PLANTED.items()}, 'stock_nbconvert.html': 'raw TeX not rendered'}
-        page = (dest/'index.html').read_text()
-        assert 'secret = 1' not in page and '#|' not in page, 'hidden cell or directive line leaked into the page'
-        assert 'plot()' not in page, '#| echo: false did not drop the code'
-        results, _ = check_site(dest, shots, fail_word='caught')   # a planted fault found is the self-test passing
+    nbs, dest = Path(tmp)/'nbs', Path(tmp)/'site'
+    nbs.mkdir()
+    good = v4.new_notebook(cells=[
+        v4.new_markdown_cell('# Good page\n\n## Math\n\nInline $x^2$ and display $$\\sum_i w_i x_i$$\n\n'
+                             '<details><summary>Answer</summary>$y = 2x$</details>\n\n[bad page](raw_tex.ipynb)\n\n'
+                             '## A long output\n\nThe gradient of a long line:'),
+        v4.new_code_cell('#| echo: false\nplot()', outputs=[v4.new_output(
+            'display_data', data={'image/png': PNG_1PX, 'text/plain': '<Figure>'})]),
+        v4.new_code_cell('#| hide\nsecret = 1'),
+        v4.new_code_cell("print('a table')", outputs=[v4.new_output('stream', name='stdout', text='a  b\n1  2\n' + 'x' * 300 + '\n')]),
+    ])
+    nbformat.write(good, nbs/'index.ipynb')
+    for name, (md, _) in PLANTED.items():
+        nbformat.write(v4.new_notebook(cells=[v4.new_markdown_cell(f'# {name}\n\n{md}')]), nbs/f'{name}.ipynb')
+    course_site.build(dest, nbs, quiet=True, search=True)
+    un = dest/'unmarked.html'
+    un.write_text(un.read_text().replace('aria-current="page" ', ''))
+    nt = dest/'no_toc.html'
+    nt.write_text(re.sub(r'(<nav[^>]*class="course-toc"[^>]*>).*?</nav>', r'\1</nav>', nt.read_text(), flags=re.S))
+    # and what the issue started from: a lesson with math as stock `jupyter nbconvert --to html` makes it
+    # (MathJax from a CDN, which read time offline cannot reach)
+    real = course_site.find_nbs(ROOT)
+    lesson = sorted((p for p in course_site.find_notebooks(real) if '$' in p.read_text()), key=lambda p: p.stem == 'index')[0]
+    (dest/'stock_nbconvert.html').write_text(HTMLExporter().from_filename(str(lesson))[0])
+    page = (dest/'index.html').read_text()
+    assert 'secret = 1' not in page and '#|' not in page, 'hidden cell or directive line leaked into the page'
+    assert 'plot()' not in page, '#| echo: false did not drop the code'
+    return dest, {**{f'{k}.html': v[1] for k, v in PLANTED.items()}, 'stock_nbconvert.html': 'raw TeX not rendered'}
+
+
+def judge(results, expected):
+    "The self-test's verdict: every planted fault caught, the good page and the search clean. Prints; returns True if so."
     wrong = []
     if results.get('index.html'): wrong.append(f"the good page failed: {results['index.html']}")
     for k in ('(search, over http)', '(search note, from file://)'):
-        if results.get(k): wrong.append(f'{k} failed: {results[k]}')
+        if k not in results or results[k]: wrong.append(f'{k} failed: {results.get(k, "not run")}')
     for name, expect in expected.items():
         got = results.get(name)
         if not got or not any(expect in p for p in got): wrong.append(f'{name}: expected "{expect}", got {got}')
-    print()
     for w in wrong: print('SELF-TEST WRONG:', w)
     n = len(expected) + 3
     print(f'self-test: {n - len(wrong)} passed, {len(wrong)} failed (each planted fault caught; the good page and search clean)')
@@ -360,29 +371,39 @@ def self_test(shots):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('site', nargs='?', default=str(ROOT/'_site'), help='the built site (default: _site/)')
+    ap.add_argument('site', nargs='?', help='the built site (default: _site/, unless --self-test is given alone)')
     ap.add_argument('--screenshots', metavar='DIR', help='keep a full-page screenshot of each page at each width in DIR '
                     '(its old *.png removed first)')
     ap.add_argument('--no-screenshots', action='store_true', help='(the default; kept for old callers)')
     ap.add_argument('--jobs', type=int, default=4, help='pages checked at once (default 4)')
-    ap.add_argument('--self-test', action='store_true', help='check that planted faults are reported, then exit')
+    ap.add_argument('--self-test', action='store_true', help='also (or, without SITE, only) check that planted faults are reported')
     ap.add_argument('--page', action='append', help='check only this page (relative to SITE); repeatable')
     a = ap.parse_args()
     t0 = time.time()
     shots = Path(a.screenshots).resolve() if a.screenshots else None
-    if a.self_test:
-        ok = self_test(shots/'self-test' if shots else None)
-        print(f'self-test took {time.time()-t0:.1f} s'); sys.exit(0 if ok else 1)
-    site = Path(a.site)
-    if not (site/'index.html').exists(): sys.exit(f'no site at {site}: build it with backprop_nb_site {a.site}')
-    results, clipped = check_site(site, shots, a.page, jobs=a.jobs, search=not a.page)
-    bad = sum(1 for p in results.values() if p)
-    for w in (WIDE, NARROW):
-        print(f'clipped elements at {w} px: {sum(c.get(w, 0) for c in clipped.values())} on {len(clipped)} pages')
-    if shots: print(f'screenshots in {shots}')
+    site = Path(a.site) if a.site else (None if a.self_test else ROOT/'_site')
+    if site is not None and not (site/'index.html').exists(): sys.exit(f'no site at {site}: build it with backprop_nb_site {site}')
+    with tempfile.TemporaryDirectory(prefix='site-selftest-') as tmp:
+        runs = []
+        if a.self_test:
+            planted, expected = plant(tmp)
+            # a planted fault found is the self-test passing
+            runs.append(Run(planted, shots/'self-test' if shots else None, fail_word='caught', label='self-test/'))
+        if site is not None: runs.append(Run(site, shots, a.page, search=not a.page))
+        asyncio.run(check_runs(runs, a.jobs))
+    print()
+    ok = True
+    if a.self_test: ok = judge(runs[0].results, expected) and ok
+    if site is not None:
+        run = runs[-1]
+        bad = sum(1 for p in run.results.values() if p)
+        for w in (WIDE, NARROW):
+            print(f'clipped elements at {w} px: {sum(c.get(w, 0) for c in run.clipped.values())} on {len(run.clipped)} pages')
+        if shots: print(f'screenshots in {shots}')
+        print(f'{len(run.results) - bad} passed, {bad} failed')
+        ok = ok and not bad and bool(run.results)
     print(f'browser check took {time.time()-t0:.1f} s')
-    print(f'{len(results) - bad} passed, {bad} failed')
-    sys.exit(1 if bad or not results else 0)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == '__main__':
