@@ -36,6 +36,13 @@ def chromium_path():
     return None
 
 
+def launch(pw):
+    "Debian's Chromium with our flags, from Playwright's sync API (.ci/jupyterlab_check.py uses it)."
+    exe = chromium_path()
+    if exe is None: sys.exit('no Chromium: apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)')
+    return pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
+
+
 class Server:
     "The site over http on 127.0.0.1, a free port, in a thread of this process."
     def __init__(self, root):
