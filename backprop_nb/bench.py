@@ -161,7 +161,7 @@ def grad_params(params):
 def _net(inp, w1, b1, w2, b2): return torch.addmm(b2, F.relu(torch.addmm(b1, inp, w1)), w2)
 
 def autograd_mse(inp, targ, ps):
-    "Fair autograd for the lesson's net: addmm, F.mse_loss, `backward()`. Clears `.grad` first."
+    "Fair autograd for the MSE net: addmm, F.mse_loss, `backward()`. Clears `.grad` first."
     for t in [inp, *ps]: t.grad = None
     loss = F.mse_loss(_net(inp, *ps)[:, 0], targ)
     loss.backward()
@@ -175,7 +175,7 @@ def autograd_ce(inp, targ, ps):
     return loss
 
 def autograd_lesson(inp, targ, ps):
-    "Autograd as notebook 02 writes the lesson's net: `model` (`x @ w + b`) and `mse`."
+    "Autograd as notebook 02 writes the MSE net: `model` (`x @ w + b`) and `mse`."
     for t in [inp, *ps]: t.grad = None
     loss = mse(model(inp, *ps), targ)
     loss.backward()
@@ -246,7 +246,7 @@ def _compiled(fn, note:list):
         note.append(f'torch.compile failed ({type(e).__name__}): column skipped'); return None
 
 def bench_step(kind:str='mse', n:int=50_000, rounds:int=10, warmup:int=2, peak:float|None=None, compile:bool=False, peak_n:int=2048) -> list:
-    "Rows 1a-1g (`kind='mse'`, the lesson's 784-50-1 net) or 2a-2g (`'ce'`, the 784-100-10 classifier) at `n` rows; the peak product is `peak_n` square."
+    "Rows 1a-1g (`kind='mse'`, the MSE 784-50-1 net) or 2a-2g (`'ce'`, the 784-100-10 classifier) at `n` rows; the peak product is `peak_n` square."
     g, note = ('1', []) if kind == 'mse' else ('2', [])
     nh, c = (50, 1) if kind == 'mse' else (100, 10)
     x, y = synthetic_data(n, labels=kind == 'ce')
@@ -468,7 +468,7 @@ def run_bench(n:int=50_000, rounds:int=10, warmup:int=2, small_n:int=1000, epoch
     "Run the row groups in `only`; return (rows, info about the run: threads, sgemm peak, contention over the run, seconds)."
     want = check_args(n, rounds, warmup, small_n, epoch_n or 0, bs, import_runs, only)
     mem_n, peak_n = n, 2048
-    if quick: n, mem_n, rounds, warmup, small_n, epoch_n, import_runs, peak_n = 512, 8192, 2, 1, 128, 256, 1, 256
+    if quick: n, mem_n, rounds, warmup, small_n, epoch_n, import_runs, peak_n = 512, 8192, 3, 1, 128, 256, 1, 256
     global REDO
     redo, REDO = REDO, 1 if quick else REDO       # quick: no redone rounds
     try:
@@ -478,8 +478,8 @@ def run_bench(n:int=50_000, rounds:int=10, warmup:int=2, small_n:int=1000, epoch
             todo = {1: lambda: bench_step('mse', n, rounds, warmup, peak, compile, peak_n),
                     2: lambda: bench_step('ce', n, rounds, warmup, peak, compile, peak_n),
                     3: lambda: bench_memory(mem_n, lesson=not quick, parallel=3 if quick else 2),
-                    4: lambda: bench_epoch(epoch_n, bs, lr, rounds=max(2, rounds // 2), warmup=1, peak=peak),
-                    5: lambda: bench_broadcast(small_n, rounds=max(2, rounds // 2), warmup=1, parallel=3 if quick else 2),
+                    4: lambda: bench_epoch(epoch_n, bs, lr, rounds=max(3, rounds // 2), warmup=1, peak=peak),
+                    5: lambda: bench_broadcast(small_n, rounds=max(3, rounds // 2), warmup=1, parallel=3 if quick else 2),
                     6: lambda: bench_import(import_runs)}
             if quick:   # quick: the timing groups one after another, alone; then the groups that only start child processes, at once
                 done = {k: todo[k]() for k in sorted(want - CHILD_ONLY)}

@@ -98,7 +98,7 @@ def train_main(epochs:Param('passes over the training set', int)=10,
 # %% ../nbs/A3_bench.ipynb #9911aa7e
 import json as _json
 
-GROUPS = {1: "one step, the lesson's 784-50-1 net", 2: 'one step, the 784-100-10 classifier', 3: 'memory of one step',
+GROUPS = {1: 'one step, the MSE 784-50-1 net', 2: 'one step, the 784-100-10 classifier', 3: 'memory of one step',
           4: 'a classifier training epoch', 5: 'the broadcast linear_grad', 6: 'import time'}
 
 def parse_only(only) -> set:
@@ -127,7 +127,7 @@ def bench_main(n:int=50_000,          # rows for the step and memory rows (group
          epoch_n:int=0,         # training digits for the epoch (group 4); 0: all of them
          bs:int=64,             # batch size for the epoch
          import_runs:int=5,     # fresh processes for the import time (group 6)
-         only:str='1,2,3,4,5,6',    # which row groups to run: 1 step of the lesson's net, 2 step of the classifier, 3 memory, 4 epoch, 5 broadcast, 6 import
+         only:str='1,2,3,4,5,6',    # which row groups to run: 1 step of the MSE net, 2 step of the classifier, 3 memory, 4 epoch, 5 broadcast, 6 import
          quick:store_true=False,    # tiny sizes: checks the machinery in seconds, numbers mean nothing
          compile:store_true=False,  # add torch.compile'd autograd to groups 1-2 (compiling takes tens of seconds)
          json:store_true=False,     # print the rows as JSON instead of a table
