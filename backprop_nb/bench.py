@@ -22,13 +22,12 @@ from .layers import torch_mlp
 from .fast import fast_forward_and_backward, fast_ce_forward_and_backward, fast_fb_rows, fast_ce_rows, get_buffer
 
 # %% auto #0
-__all__ = ['DISTURBED', 'REDO', 'CHILD_KINDS', 'IMPORTS', 'GROUPS', 'num_threads', 'snapshot', 'contention', 'compare', 'summary',
-           'ratio', 'disturbance', 'sgemm_peak', 'two_matmuls', 'step_flops', 'show', 'synthetic_data', 'grad_params',
-           'autograd_mse', 'autograd_ce', 'autograd_lesson', 'chunked', 'make_row', 'format_table', 'time_row',
-           'set_peak', 'bench_step', 'peak_rss_mib', 'child_memory', 'run_children', 'memory_children', 'bench_memory',
-           'fast_ce_step', 'torch_step', 'net_params', 'val_accuracy', 'epoch_order', 'bench_epoch',
-           'broadcast_temp_mib', 'bench_broadcast', 'bench_import', 'UsageError', 'parse_only', 'check_args',
-           'machine_info', 'run_bench', 'report', 'main']
+__all__ = ['DISTURBED', 'REDO', 'CHILD_KINDS', 'IMPORTS', 'CHILD_ONLY', 'num_threads', 'snapshot', 'contention', 'compare',
+           'summary', 'ratio', 'disturbance', 'sgemm_peak', 'two_matmuls', 'step_flops', 'show', 'synthetic_data',
+           'grad_params', 'autograd_mse', 'autograd_ce', 'autograd_lesson', 'chunked', 'make_row', 'format_table',
+           'time_row', 'set_peak', 'bench_step', 'peak_rss_mib', 'child_memory', 'run_children', 'memory_children',
+           'bench_memory', 'fast_ce_step', 'torch_step', 'net_params', 'val_accuracy', 'epoch_order', 'bench_epoch',
+           'broadcast_temp_mib', 'bench_broadcast', 'bench_import', 'machine_info', 'run_bench', 'report']
 
 # %% ../nbs/A3_bench.ipynb #a3000002
 DISTURBED = 0.05  # a call is disturbed when our threads waited for a CPU more than this fraction of its wall time
@@ -162,7 +161,7 @@ def grad_params(params):
 def _net(inp, w1, b1, w2, b2): return torch.addmm(b2, F.relu(torch.addmm(b1, inp, w1)), w2)
 
 def autograd_mse(inp, targ, ps):
-    "Fair autograd for the lesson's net: addmm, F.mse_loss, `backward()`. Clears `.grad` first."
+    "Fair autograd for the MSE net: addmm, F.mse_loss, `backward()`. Clears `.grad` first."
     for t in [inp, *ps]: t.grad = None
     loss = F.mse_loss(_net(inp, *ps)[:, 0], targ)
     loss.backward()
@@ -176,7 +175,7 @@ def autograd_ce(inp, targ, ps):
     return loss
 
 def autograd_lesson(inp, targ, ps):
-    "Autograd as notebook 02 writes the lesson's net: `model` (`x @ w + b`) and `mse`."
+    "Autograd as notebook 02 writes the MSE net: `model` (`x @ w + b`) and `mse`."
     for t in [inp, *ps]: t.grad = None
     loss = mse(model(inp, *ps), targ)
     loss.backward()
@@ -247,7 +246,7 @@ def _compiled(fn, note:list):
         note.append(f'torch.compile failed ({type(e).__name__}): column skipped'); return None
 
 def bench_step(kind:str='mse', n:int=50_000, rounds:int=10, warmup:int=2, peak:float|None=None, compile:bool=False, peak_n:int=2048) -> list:
-    "Rows 1a-1g (`kind='mse'`, the lesson's 784-50-1 net) or 2a-2g (`'ce'`, the 784-100-10 classifier) at `n` rows; the peak product is `peak_n` square."
+    "Rows 1a-1g (`kind='mse'`, the MSE 784-50-1 net) or 2a-2g (`'ce'`, the 784-100-10 classifier) at `n` rows; the peak product is `peak_n` square."
     g, note = ('1', []) if kind == 'mse' else ('2', [])
     nh, c = (50, 1) if kind == 'mse' else (100, 10)
     x, y = synthetic_data(n, labels=kind == 'ce')
@@ -451,27 +450,7 @@ def bench_import(runs:int=5, parallel:int=1) -> list:
                      note=f'import torch itself: {torch_s:.2f} s')]
 
 # %% ../nbs/A3_bench.ipynb #9f69e330
-GROUPS = {1: "one step, the lesson's 784-50-1 net", 2: 'one step, the 784-100-10 classifier', 3: 'memory of one step',
-          4: 'a classifier training epoch', 5: 'the broadcast linear_grad', 6: 'import time'}
-
-class UsageError(ValueError):
-    "A bad command-line option: `main` prints it on one line and exits with code 2."
-
-def parse_only(only) -> set:
-    "The row groups named by `only` ('1,2' or a collection of numbers), checked against `GROUPS`."
-    items = only.split(',') if isinstance(only, str) else list(only)
-    try: want = {int(i) for i in items}
-    except (TypeError, ValueError): want = None
-    if not want or not want <= set(GROUPS):
-        raise UsageError(f"--only {only!r}: give row groups among {','.join(map(str, GROUPS))}, separated by commas, e.g. --only 1,2")
-    return want
-
-def check_args(n=1, rounds=1, warmup=0, small_n=1, epoch_n=0, bs=1, import_runs=1, only='1'):
-    "Raise `UsageError` for an option out of range."
-    for name, v, lo in [('n', n, 1), ('rounds', rounds, 1), ('warmup', warmup, 0), ('small_n', small_n, 1), ('epoch_n', epoch_n, 0),
-                        ('bs', bs, 1), ('import_runs', import_runs, 1)]:
-        if v < lo: raise UsageError(f'--{name} {v}: must be at least {lo}')
-    return parse_only(only)
+from .cli import GROUPS, UsageError, parse_only, check_bench_args as check_args   # argument checks that need no torch
 
 def machine_info() -> dict:
     "Date, CPU, cores, torch version and threads, and the load average: what a timing depends on."
@@ -482,14 +461,16 @@ def machine_info() -> dict:
     return dict(date=datetime.now().isoformat(timespec='minutes'), cpu=cpu, cores=os.cpu_count(), torch=torch.__version__,
                 threads=torch.get_num_threads(), load=load, python=platform.python_version())
 
+CHILD_ONLY = {3, 6}   # row groups that only start child processes and time nothing in this one
+
 def run_bench(n:int=50_000, rounds:int=10, warmup:int=2, small_n:int=1000, epoch_n:int|None=None, bs:int=64, lr:float=0.5,
               import_runs:int=5, only='1,2,3,4,5,6', quick:bool=False, compile:bool=False) -> tuple:
     "Run the row groups in `only`; return (rows, info about the run: threads, sgemm peak, contention over the run, seconds)."
     want = check_args(n, rounds, warmup, small_n, epoch_n or 0, bs, import_runs, only)
     mem_n, peak_n = n, 2048
-    if quick: n, mem_n, rounds, warmup, small_n, epoch_n, import_runs, peak_n = 512, 8192, 2, 1, 128, 256, 1, 256
+    if quick: n, mem_n, rounds, warmup, small_n, epoch_n, import_runs, peak_n = 512, 8192, 3, 1, 128, 256, 1, 256
     global REDO
-    redo, REDO = REDO, 1 if quick else REDO       # quick: no redone rounds (its groups disturb each other anyway)
+    redo, REDO = REDO, 1 if quick else REDO       # quick: no redone rounds
     try:
         with num_threads(1 if quick else torch.get_num_threads()):
             start = snapshot()
@@ -497,13 +478,15 @@ def run_bench(n:int=50_000, rounds:int=10, warmup:int=2, small_n:int=1000, epoch
             todo = {1: lambda: bench_step('mse', n, rounds, warmup, peak, compile, peak_n),
                     2: lambda: bench_step('ce', n, rounds, warmup, peak, compile, peak_n),
                     3: lambda: bench_memory(mem_n, lesson=not quick, parallel=3 if quick else 2),
-                    4: lambda: bench_epoch(epoch_n, bs, lr, rounds=max(2, rounds // 2), warmup=1, peak=peak),
-                    5: lambda: bench_broadcast(small_n, rounds=max(2, rounds // 2), warmup=1, parallel=3 if quick else 2),
+                    4: lambda: bench_epoch(epoch_n, bs, lr, rounds=max(3, rounds // 2), warmup=1, peak=peak),
+                    5: lambda: bench_broadcast(small_n, rounds=max(3, rounds // 2), warmup=1, parallel=3 if quick else 2),
                     6: lambda: bench_import(import_runs)}
-            todo = [f for k, f in todo.items() if k in want]
-            if quick:                              # quick: the groups (and their child processes) run at once
-                with ThreadPoolExecutor(len(todo)) as ex: rows = [r for fut in [ex.submit(f) for f in todo] for r in fut.result()]
-            else: rows = [r for f in todo for r in f()]
+            if quick:   # quick: the timing groups one after another, alone; then the groups that only start child processes, at once
+                done = {k: todo[k]() for k in sorted(want - CHILD_ONLY)}
+                with ThreadPoolExecutor(max(1, len(want & CHILD_ONLY))) as ex:
+                    done |= dict(zip(sorted(want & CHILD_ONLY), ex.map(lambda k: todo[k](), sorted(want & CHILD_ONLY))))
+                rows = [r for k in sorted(done) for r in done[k]]
+            else: rows = [r for k in sorted(want) for r in todo[k]()]
             if peak:                               # the peak again, at the end: a disturbed first measure reads low
                 peaks = [peak, sgemm_peak(peak_n)]
                 peak = max(peaks)
@@ -518,42 +501,20 @@ def report(rows:list, info:dict) -> str:
     pk = f", sgemm peak {info['peak_gflops']:.0f} GFLOP/s" if info.get('peak_gflops') else ''
     head = [f"backprop_nb_bench {info['date']}  {info['cpu']}, {info['cores']} cores, torch {info['torch']} "
             f"({info['threads']} threads){pk}, {info['seconds']:.0f} s"]
-    if info.get('quick'): head.append('QUICK RUN: tiny sizes, one thread, groups run at once: this checks the machinery, the numbers mean nothing.')
+    if info.get('quick'): head.append('QUICK RUN: tiny sizes, one thread: this checks the machinery, the numbers mean nothing.')
     ds = [r['disturbance'] for r in rows if 'disturbance' in r]
     dist = sum({id(d): d['disturbed'] for d in ds}.values()); tot = sum({id(d): d['rounds'] for d in ds}.values())
     head.append(f"contention while timing: our threads waited for a CPU {info['run_wait']:.2f} s per second of the run (summed over threads), "
                 f"CPU pressure {100 * info['run_pressure']:.0f}%, {dist} of {tot} timed rounds disturbed (>{100 * DISTURBED:g}% wait){'' if info.get('quick') else ', redone up to twice the rounds asked'}; "
                 f"load average {info['load']:.2f} at start")
+    head.append("ratio: a / b for memory, accuracy and import rows; for times (ms, GF/s) the median of the ratios paired round by round, "
+                "between their [min..max]: a busy moment slows both sides of a pair, so it is steadier than a / b of the medians, and can differ from it.")
     if any(str(r.get('rounds', '')).endswith('!') for r in rows):
         head.append("DISTURBED: rows marked '!' did not get enough undisturbed rounds; rerun on a quiet machine before quoting them.")
     notes = [f"  {r['id']}: {r['note']}" for r in rows if r['note']]
     return '\n'.join(head + [format_table(rows)] + (['notes:'] + notes if notes else []))
 
-# %% ../nbs/A3_bench.ipynb #72fe4bee
-@call_parse
-def main(n:int=50_000,          # rows for the step and memory rows (groups 1-3)
-         rounds:int=10,         # timed rounds per group, each in a new random order; disturbed rounds are redone (up to twice as many)
-         warmup:int=2,          # untimed calls per function first
-         small_n:int=1000,      # rows for the broadcast linear_grad (group 5)
-         epoch_n:int=0,         # training digits for the epoch (group 4); 0: all of them
-         bs:int=64,             # batch size for the epoch
-         import_runs:int=5,     # fresh processes for the import time (group 6)
-         only:str='1,2,3,4,5,6',    # which row groups to run: 1 step of the lesson's net, 2 step of the classifier, 3 memory, 4 epoch, 5 broadcast, 6 import
-         quick:store_true=False,    # tiny sizes: checks the machinery in seconds, numbers mean nothing
-         compile:store_true=False,  # add torch.compile'd autograd to groups 1-2 (compiling takes tens of seconds)
-         json:store_true=False,     # print the rows as JSON instead of a table
-         child:str=None):       # internal: measure the memory of one step of this kind and print it as JSON
-    "Benchmark the hand-written backward passes against fair autograd baselines and print a table of medians, spreads and ratios."
-    try:
-        if child is not None:
-            if child not in CHILD_KINDS: raise UsageError(f'--child {child!r}: one of {",".join(CHILD_KINDS)}')
-            check_args(n=n)
-            return print(_json.dumps(child_memory(child, n)))
-        info = machine_info()
-        rows, run = run_bench(n=n, rounds=rounds, warmup=warmup, small_n=small_n, epoch_n=epoch_n or None, bs=bs,
-                              import_runs=import_runs, only=only, quick=quick, compile=compile)
-    except UsageError as e:
-        print(f'backprop_nb_bench: error: {e}', file=sys.stderr)
-        sys.exit(2)
-    info |= run
-    print(_json.dumps(dict(info=info, rows=rows), indent=1) if json else report(rows, info))
+# %% ../nbs/A3_bench.ipynb #269f04de
+from .cli import bench_main as main
+if __name__ == '__main__' and Path(globals().get('__file__', '')).name == 'bench.py': main()   # python -m backprop_nb.bench
+

@@ -15,7 +15,7 @@ from .data import load_mnist
 from .layers import mlp, Mse, CrossEntropy
 
 # %% auto #0
-__all__ = ['KINDS', 'init_mlp', 'get_device', 'tolerance', 'TrainingDiverged', 'sgd_step', 'train_epoch', 'manual_step', 'make_model', 'autograd_step', 'evaluate', 'Fit', 'fit', 'format_table', 'plot_history', 'DEFAULT_LR', 'GRADS', 'UsageError', 'get_data', 'check_args', 'grads_for', 'run', 'main']
+__all__ = ['KINDS', 'init_mlp', 'get_device', 'tolerance', 'TrainingDiverged', 'sgd_step', 'train_epoch', 'manual_step', 'make_model', 'autograd_step', 'evaluate', 'Fit', 'fit', 'format_table', 'plot_history', 'DEFAULT_LR', 'GRADS', 'get_data', 'grads_for', 'Interrupted', 'learning_problem', 'run']
 
 # %% ../nbs/08_training.ipynb #b4ef8dfb
 def init_mlp(m=784, nh=100, n_out=10, seed=42, device='cpu', dtype=torch.float32):
@@ -151,21 +151,22 @@ def plot_history(history, fname=None, title=None):
     return fig
 
 # %% ../nbs/A2_cli.ipynb #a2c10004
-import math, sys, warnings
+import contextlib, io, math, os, sys, warnings
 from functools import partial
 from pathlib import Path
-from fastcore.script import call_parse, Param, store_true
-from .data import load_mnist, load_sample, download_mnist, data_dir, DownloadError, MNIST_FNAME, SampleWarning
+from .data import load_mnist, load_sample, download_mnist, data_dir, DownloadError, MNIST_FNAME, SampleWarning, OFFLINE_ENV
 from .fast import fast_ce_rows
+from .cli import UsageError, check_args, train_main as main   # the command line, which needs no torch
+
 
 # %% ../nbs/A2_cli.ipynb #91597df2
-class UsageError(ValueError):
-    "A bad command-line argument."
-
 def get_data(source='auto'):
     "`x_train, y_train, x_valid, y_valid` and a description: 'auto' is `load_mnist()`, 'sample' the shipped sample, 'full' the full set or an error."
     if source == 'sample': return (*load_sample(), 'the shipped sample')
     if source == 'full':
+        if os.environ.get(OFFLINE_ENV) and not (data_dir()/MNIST_FNAME).is_file():
+            raise DownloadError(f'--full: the full MNIST is not in the data folder and {OFFLINE_ENV}=1 forbids downloading it. '
+                                f'Put {MNIST_FNAME} there, unset {OFFLINE_ENV}, or drop --full to train on the shipped sample.')
         try: path = download_mnist()
         except DownloadError as e:
             raise DownloadError(f'--full: the full MNIST is not in {data_dir()} and could not be downloaded ({e}). '
@@ -177,72 +178,66 @@ def get_data(source='auto'):
     for o in w: warnings.warn_explicit(o.message, o.category, o.filename, o.lineno)  # pass the warning on, once
     return (*data, 'the shipped sample' if any(issubclass(o.category, SampleWarning) for o in w) else 'the full MNIST')
 
-def check_args(model, epochs, lr, bs, nh, out, dtype):
-    "Raise `UsageError` naming the argument and the fix for anything `run` cannot use."
-    if model not in KINDS: raise UsageError(f"--model must be one of {', '.join(KINDS)}, not {model!r}")
-    if epochs < 1: raise UsageError(f'--epochs must be at least 1, got {epochs}')
-    if not lr > 0 or not math.isfinite(lr): raise UsageError(f'--lr must be a positive number, got {lr}')
-    if bs < 1: raise UsageError(f'--bs must be at least 1, got {bs}')
-    if nh < 1: raise UsageError(f'--nh must be at least 1, got {nh}')
-    if dtype not in ('float32', 'float64'): raise UsageError(f'--dtype must be float32 or float64, not {dtype!r}')
-    out = Path(out)
-    if out.suffix.lower() != '.png': raise UsageError(f'--out must name a .png file, got {str(out)!r}')
-    if not out.parent.is_dir(): raise UsageError(f'--out: the folder {str(out.parent)!r} does not exist')
-
 DEFAULT_LR = {'mlp': 0.5, 'mse': 0.01}
 # The gradients the command trains each model with (fit's `grads`): 'manual', 'autograd', 'fast' or a forward_and_backward function.
 GRADS = {'mlp': 'fast', 'mse': 'manual'}
 
 def grads_for(name):
-    "`fit`'s `grads` for a `GRADS` entry: 'fast' is notebook 09's classifier path in the row layout, its buffers reused by every step of one run."
+    "`fit`'s `grads` for a `GRADS` entry: 'fast' is appendix A7's classifier step in the row layout, its buffers reused by every step of one run."
     if name != 'fast': return name
     fb = partial(fast_ce_rows, bufs={})
     fb.__name__ = 'fast_ce_rows'                  # what the run's settings record
     return fb
 
+class Interrupted(Exception):
+    "Ctrl-C during `run`: how many `epochs` had finished, and their `table`."
+    def __init__(self, epochs, table): super().__init__(f'interrupted after epoch {epochs}'); self.epochs, self.table = epochs, table
+
+class _Rows(io.TextIOBase):
+    "A stdout that keeps what `fit` prints (its table, row by row) and passes it on to `out` if `echo`."
+    def __init__(self, out, echo): self.out, self.echo, self.text = out, echo, []
+    def write(self, s):
+        self.text.append(s)
+        if self.echo: self.out.write(s)
+        return len(s)
+    def flush(self):
+        if self.echo: self.out.flush()
+    def epochs(self): return sum(1 for l in ''.join(self.text).splitlines() if l.split()[:1] and l.split()[0].isdigit())
+
+def learning_problem(history, lr) -> str|None:
+    "Why a finished run did not learn, or None: validation accuracy at chance (below 0.15, where guessing gets 0.10), or a final training loss above the first epoch's."
+    last = history[-1]
+    if last['valid_acc'] < 0.15:
+        return (f"the run ended at {last['valid_acc']:.1%} validation accuracy, chance level (guessing gets 10%): "
+                f'it did not learn. Try a smaller learning rate, e.g. --lr {lr / 10:g}.')
+    if len(history) > 1 and last['train_loss'] > history[0]['train_loss']:
+        return (f"the training loss rose, from {history[0]['train_loss']:.4g} after epoch 1 to {last['train_loss']:.4g} after epoch {last['epoch']}: "
+                f'the steps are too big. Try a smaller learning rate, e.g. --lr {lr / 10:g}.')
+
 def run(epochs=10, lr=None, bs=64, nh=100, seed=42, model='mlp', out='train.png', device='auto', dtype='float32',
         data='auto', progress=True, threads=None, grads=None):
-    "Check the arguments, load the data, `fit` (with `GRADS[model]` unless `grads`), print the table, save the plot to `out`; return the `Fit`."
+    "Check the arguments, load the data, `fit` (with `GRADS[model]` unless `grads`), print the table, save the plot to `out`; return the `Fit`. Ctrl-C raises `Interrupted` with the epochs done."
     lr = DEFAULT_LR.get(model, 0.5) if lr is None else lr
-    check_args(model, epochs, lr, bs, nh, out, dtype)
-    if threads is not None:
-        if threads < 1: raise UsageError(f'--threads must be at least 1, got {threads}')
-        torch.set_num_threads(threads)
+    check_args(model, epochs, lr, bs, nh, out, dtype, threads)
+    if threads is not None: torch.set_num_threads(threads)
     try: dev = get_device(device)
     except RuntimeError as e: raise UsageError(f'--device: {e}') from None
     xt, yt, xv, yv, desc = get_data(data)
     print(f'Training {model} ({KINDS[model]}), nh={nh}, on {len(xt):,} train / {len(xv):,} valid digits from {desc}, '
           f'on {dev} in {dtype}: {epochs} epoch{"s" * (epochs != 1)}, lr={lr:g}, bs={bs}, seed={seed}.', flush=True)
-    res = fit(xt, yt, xv, yv, model, nh, epochs, lr, bs, seed, grads=grads_for(GRADS[model]) if grads is None else grads,
-              device=dev, dtype=getattr(torch, dtype), progress=progress)
+    rows = _Rows(sys.stdout, echo=progress)       # fit prints each row; without `progress` we keep them for Ctrl-C
+    try:
+        with contextlib.redirect_stdout(rows):
+            res = fit(xt, yt, xv, yv, model, nh, epochs, lr, bs, seed, grads=grads_for(GRADS[model]) if grads is None else grads,
+                      device=dev, dtype=getattr(torch, dtype), progress=True)
+    except KeyboardInterrupt: raise Interrupted(rows.epochs(), ''.join(rows.text).rstrip()) from None
     res.settings['title'] = f'{model}, nh={nh}, lr={lr:g}, bs={bs}: {desc}'
-    if not progress: print(res.table())  # with progress, fit printed it row by row
+    if not progress: print(res.table())
     import matplotlib.pyplot as plt
     plt.close(res.plot(out))
     print(f'Final validation accuracy {res.valid_acc:.4f} after {epochs} epoch{"s" * (epochs != 1)}, {res.history[-1]["seconds"]:.1f} s. Plot saved to {out}.')
     return res
 
-# %% ../nbs/A2_cli.ipynb #799b6259
-def _exit(msg, code):
-    print(f'backprop_nb_train: error: {msg}', file=sys.stderr, flush=True)
-    raise SystemExit(code)
 
-@call_parse
-def main(epochs:Param('passes over the training set', int)=10,
-         lr:Param('learning rate (default: 0.5 for mlp, 0.01 for mse)', float)=None,
-         bs:Param('batch size', int)=64,
-         nh:Param('hidden units', int)=100,
-         seed:Param('random seed for the weights and the shuffling', int)=42,
-         model:Param('mlp: the 784-nh-10 classifier; mse: the lesson\'s regression on the digit value', str, choices=list(KINDS))='mlp',
-         out:Param('where to save the loss/accuracy plot (PNG)', str)='train.png',
-         device:Param('cpu, cuda, cuda:N or auto (cuda if present); cuda without a GPU falls back to cpu', str)='auto',
-         dtype:Param('float32 or float64', str, choices=['float32', 'float64'])='float32',
-         sample:Param('train on the shipped sample; never touch the network', store_true)=False,
-         full:Param('train on the full MNIST, downloading it if needed; fail rather than fall back', store_true)=False,
-         threads:Param("cpu threads for torch (default: torch's own, one per core); 1 on a busy shared machine", int)=None,
-         quiet:Param('print the table once at the end, not a row per epoch as training goes', store_true)=False):
-    "Train an MLP on MNIST with hand-written gradients; print a table of loss and accuracy and save their plot."
-    if sample and full: _exit('--sample and --full exclude each other', 2)
-    try: run(epochs, lr, bs, nh, seed, model, out, device, dtype, 'sample' if sample else 'full' if full else 'auto', not quiet, threads)
-    except UsageError as e: _exit(e, 2)
-    except (TrainingDiverged, DownloadError) as e: _exit(e, 1)
+# %% ../nbs/A2_cli.ipynb #329e7369
+if __name__ == '__main__' and Path(globals().get('__file__', '')).name == 'train.py': main()   # python -m backprop_nb.train
