@@ -59,14 +59,17 @@ def init_params(m=784, nh=50, seed=42, n_out=1):
 # %% ../nbs/01_matrix_ops.ipynb #eed253af
 _MATMUL_RULE = 'inner sizes meet and disappear: (n, k) @ (k, p) -> (n, p); a bias adds no dimension'
 
-def check_shape(answer, t, what, rule=_MATMUL_RULE):
-    "Check a predicted shape (a tuple, a list or a torch.Size) against `t` (a tensor or a shape); say what went wrong."
+def check_shape(answer, t, what, rule=_MATMUL_RULE, hints=None):
+    "Check a predicted shape (a tuple, a list or a torch.Size) against `t` (a tensor or a shape); say what went wrong. `hints`: {a wrong shape: why}."
     if answer is None or answer is ...: raise AssertionError(f'{what}: not answered yet: write a tuple such as (N, 10)')
     if not isinstance(answer, (tuple, list, torch.Size)):
         raise AssertionError(f'{what}: you said {answer!r}; a shape is a tuple of sizes, such as (N, 10)')
     got, want = tuple(answer), tuple(getattr(t, 'shape', t))
     if got == want: return print(f'{what}: {want}, right')
-    if len(got) != len(want): why = f'it has {len(want)} dimension(s), not {len(got)}'
+    if hints and got in hints: why = hints[got]
+    elif rule is _MATMUL_RULE and got == want[:-1] and want[-1:] == (1,):  # the likeliest slip: a column taken for a flat vector
+        why = 'a matrix product keeps both dimensions: the right factor has 1 column, so a column comes out, not a flat vector'
+    elif len(got) != len(want): why = f'it has {len(want)} dimension(s), not {len(got)}'
     elif got == want[::-1] and rule is _MATMUL_RULE: why = 'your sizes are swapped: the rows come from the left factor, the columns from the right'
     else: why = rule
     raise AssertionError(f'{what}: you said {got}, but it is {want}: {why}.')
