@@ -349,7 +349,7 @@ _PARTS = dict(mse_grad=check_mse_grad, relu_grad=check_relu_grad, linear_grad_w=
 def check_forward_and_backward(f):
     """Grade the learner's `forward_and_backward` on a fresh random net against autograd. It runs first with the package's
     reference `mse_grad`, `relu_grad` and `linear_grad` in place of the learner's own, so a wrong earlier exercise does not fail
-    this one; then with the learner's own, naming those that are wrong."""
+    this one; then with the learner's own, naming those that are wrong or not written yet."""
     from backprop_nb import grads as ref  # here, not at the top: grads imports this module
     mlp_grads, mlp_loss = ref.mlp_grads, ref.mlp_loss
     N, m, nh = _sizes(3, 3, 12)
