@@ -129,6 +129,7 @@ HINTS = dict(
     w_t="it is what `out.g @ w` gives: a missing transpose of `w`, so `(N, out) @ (in, out)` only fits when in == out",
     w_order="it is what `out.g @ inp.t()` gives, (N, N): the factors are swapped and transposed; `w.g` has `w`'s shape (in, out)",
     mean="it is the mean over the batch: the 1/N of the loss is already inside `out.g`, so add the rows up",
+    w_mean="it is divided by N: the 1/N of the loss is already inside `out.g`, so `w.g` adds the rows up without dividing again",
     constant="it is the same for different inputs: it must be computed from the arguments, not copied from an output",
     dtype="a gradient holds floats: a bool or integer tensor (a mask alone?) is not one",
     shapes="the shapes in a product do not fit: write each tensor's shape beside your formula; every `.g` has the shape of its tensor",
@@ -309,7 +310,7 @@ def check_linear_grad_w(f):
     cases = []
     for n, i, o in ([_sizes(1)[0]] * 3, _sizes(3)):
         inp, out, w, b = _lin_case(n, i, o); g = out.g
-        wrong = {'transposed': g.t() @ inp, 'w_order': g @ inp.t()} if n == i == o else {}
+        wrong = {'w_mean': inp.t() @ g / n, **({'transposed': g.t() @ inp, 'w_order': g @ inp.t()} if n == i == o else {})}
         cases.append(((inp, out, w), [('w.g', w, _lin_want(inp, out, w, b)[1], dict(n=n, mistakes=wrong))]))
     inp, out, w, b = _paper_lin()
     _check('linear_grad_w', f, cases + [((inp, out, w), [('w.g', w, torch.tensor([[1., -1.], [2., -2.]]), {})])])
@@ -334,12 +335,13 @@ def check_linear_grad_inp(f):
     inp, out, w, b = _paper_lin()
     _check('linear_grad_inp', f, cases + [((inp, out, w), [('inp.g', inp, torch.tensor([[-1., -1.]]), {})])])
 
-def _passes(check, f):
-    "Whether `f` passes `check`, silently."
+def _status(check, f):
+    "Whether `f` passes `check`, silently: 'ok', 'blank' (it raises NotImplementedError, the student copy's placeholder) or 'wrong'."
     try:
         with contextlib.redirect_stdout(io.StringIO()): check(f)
-        return True
-    except Exception: return False
+        return 'ok'
+    except NotImplementedError: return 'blank'
+    except Exception: return 'wrong'
 
 _PARTS = dict(mse_grad=check_mse_grad, relu_grad=check_relu_grad, linear_grad_w=check_linear_grad_w,
               linear_grad_b=check_linear_grad_b, linear_grad_inp=check_linear_grad_inp)
@@ -347,7 +349,7 @@ _PARTS = dict(mse_grad=check_mse_grad, relu_grad=check_relu_grad, linear_grad_w=
 def check_forward_and_backward(f):
     """Grade the learner's `forward_and_backward` on a fresh random net against autograd. It runs first with the package's
     reference `mse_grad`, `relu_grad` and `linear_grad` in place of the learner's own, so a wrong earlier exercise does not fail
-    this one; then with the learner's own, naming those that are wrong."""
+    this one; then with the learner's own, naming those that are wrong or not written yet."""
     from backprop_nb import grads as ref  # here, not at the top: grads imports this module
     mlp_grads, mlp_loss = ref.mlp_grads, ref.mlp_loss
     N, m, nh = _sizes(3, 3, 12)
@@ -369,9 +371,12 @@ def check_forward_and_backward(f):
     except Exception: own = False
     print(f'forward_and_backward: ok, on a fresh random net (N={N}, m={m}, nh={nh}), checked against autograd')
     if not own:
-        bad = [p for p, c in _PARTS.items() if glb and callable(glb.get(p)) and not _passes(c, glb[p])]
-        print(f"but with your own {', '.join(bad) or 'functions'} its gradients are wrong: this check used the package's. "
-              f"Fix {'them' if len(bad) != 1 else 'it'} first (see the check{'s' if len(bad) != 1 else ''} above).")
+        st = {p: _status(c, glb[p]) for p, c in _PARTS.items() if glb and callable(glb.get(p))}
+        bad, blank = [p for p, s in st.items() if s == 'wrong'], [p for p, s in st.items() if s == 'blank']
+        says = ([f"with your own {', '.join(bad)} its gradients are wrong"] if bad or not blank else []) + \
+               ([f"{', '.join(blank)} {'is' if len(blank) == 1 else 'are'} not written yet"] if blank else [])
+        if not bad and not blank: says = ['with your own functions its gradients are wrong']
+        print(f"but {', and '.join(says)}: this check used the package's. See the check{'s' if len(bad) + len(blank) != 1 else ''} above.")
 
 # %% ../nbs/A1_debug_harness.ipynb #06d58699
 class _Script(io.StringIO):
