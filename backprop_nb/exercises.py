@@ -302,7 +302,7 @@ def run_notebook(path, timeout=300, flags=('notest',)) -> list[dict]:
         r = (execute_reply or {}).get('content', {})
         if r.get('status') == 'error' and not any(o.get('output_type') == 'error' for o in cell.outputs):
             cell.outputs.append(nbformat.v4.new_output('error', ename=r.get('ename', 'Error'), evalue=r.get('evalue', ''), traceback=[]))
-    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=True, shutdown_kernel='immediate',
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=True, shutdown_kernel='immediate', kernel_manager_class=_kernel_manager(),
                             on_cell_executed=replied, resources={'metadata': {'path': str(path.parent)}})
     stop, deadline = None, time.monotonic() + timeout
     try:
@@ -342,7 +342,7 @@ def grade(nb, stop=None) -> list[dict]:
         rows.append({'exercise': name, 'status': status, 'message': msg})
     return rows
 
-# %% ../nbs/A4_exercises.ipynb #b654a7ec
+# %% ../nbs/A4_exercises.ipynb #a15a81fd
 BWRAP_ENV = 'BACKPROP_NB_BWRAP'  # path of the bwrap to use; set to '' to grade without a sandbox
 def _pkg_root() -> Path: return Path(importlib.util.find_spec('backprop_nb').origin).parent.parent  # the folder that holds the package
 
@@ -399,6 +399,7 @@ def _worker():
         else: work.mkdir(parents=True); shutil.copy(src, work/job['notebooks'][0])
     except Exception as e: job['notebooks'], err = [], f'the working copy failed: {type(e).__name__}: {e}'
     else: err = None
+    if len(job['notebooks']) > 1: _start_zygote(_preload(work/n for n in job['notebooks']))  # for one notebook, it would not pay
     for rel in job['notebooks']:
         try: res = {'rows': run_notebook(work/rel, job['timeout'], tuple(job['flags']))}
         except Exception as e: res = {'error': f'{type(e).__name__}: {" ".join(str(e).split())[:120]}'}
@@ -448,6 +449,90 @@ def run_sandboxed(src, notebooks, timeout=300, memory=4096, bwrap=None, hide=(),
     tail = ' '.join(err.split()[-12:]) if err else ''
     why = why or (f'the sandbox died (exit {p.returncode}{": " + tail if tail else ""})' if p.returncode else 'the sandbox did not report it')
     return {str(n): res.get(str(n), why) for n in notebooks}
+
+# %% ../nbs/A4_exercises.ipynb #48dbf41a
+_PRELOAD = ('numpy', 'torch', 'matplotlib.pyplot', 'sympy', 'fastcore.test')  # the slow imports of the lessons
+_IMPORT = re.compile(r'^\s*(?:import|from)\s+([A-Za-z_]\w*)', re.M)
+
+def _preload(paths) -> list[str]:
+    "The modules of `_PRELOAD` that the notebooks at `paths` import (the package imports torch), and ipykernel's."
+    names = set()
+    for p in paths:
+        try: names |= {m for c in read_nb(p)['cells'] if _code(c) for m in _IMPORT.findall(_src(c))}
+        except Exception: pass
+    if 'backprop_nb' in names: names.add('torch')
+    return [m for m in _PRELOAD if m.split('.')[0] in names] + ['ipykernel.kernelapp']
+
+def _zygote():
+    "Import the modules named on the first line, then fork a fresh kernel per request (one JSON line: `argv`, `cwd`), answering with its pid."
+    import importlib
+    for m in json.loads(sys.stdin.readline()):
+        try: importlib.import_module(m)
+        except Exception: pass
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended kernels are reaped at once
+    out = sys.stdout
+    for line in sys.stdin:
+        req = json.loads(line)
+        if (pid := os.fork()) == 0:  # the kernel: the modules above are imported, nothing else has run
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.setsid()
+                fd = os.open(os.devnull, os.O_RDWR)
+                for i in (0, 1, 2): os.dup2(fd, i)
+                os.chdir(req['cwd'])
+                if sys.path and sys.path[0] in ('', os.getcwd()): del sys.path[0]  # as ipykernel_launcher does
+                from ipykernel.kernelapp import IPKernelApp
+                IPKernelApp.launch_instance(argv=req['argv'])
+            finally: os._exit(0)
+        out.write(f'{pid}\n'); out.flush()
+
+class _Forked:
+    "What jupyter_client uses of a kernel's Popen (poll, wait, kill, send_signal), for a kernel the zygote forked: through a pidfd."
+    stdin = stdout = stderr = None
+    def __init__(self, pid):
+        self.pid, self.returncode = pid, None
+        try: self.fd = os.pidfd_open(pid)
+        except ProcessLookupError: self.fd, self.returncode = None, -1
+    def poll(self):
+        if self.returncode is None:
+            import select
+            if select.select([self.fd], [], [], 0)[0]: self.returncode = -1; os.close(self.fd)  # ended (the zygote reaped it)
+        return self.returncode
+    def wait(self, timeout=None):
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end: raise subprocess.TimeoutExpired('kernel', timeout)
+            time.sleep(0.02)
+        return self.returncode
+    def send_signal(self, sig):
+        if self.poll() is None: signal.pidfd_send_signal(self.fd, sig)
+    def kill(self): self.send_signal(signal.SIGKILL)
+    def terminate(self): self.send_signal(signal.SIGTERM)
+
+_ZYGOTE = None  # the worker's zygote process, once started
+
+def _start_zygote(preload):
+    "Start the zygote, which imports the modules `preload`; kernels then start without importing them again."
+    global _ZYGOTE
+    if hasattr(os, 'pidfd_open') and hasattr(signal, 'pidfd_send_signal'):
+        _ZYGOTE = subprocess.Popen([sys.executable, '-c', 'from backprop_nb.exercises import _zygote; _zygote()'],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        _ZYGOTE.stdin.write(json.dumps(preload) + '\n'); _ZYGOTE.stdin.flush()
+
+def _kernel_manager():
+    "The kernel manager class for nbclient: one that asks the zygote for a kernel when there is one."
+    from jupyter_client.manager import AsyncKernelManager
+    class ZygoteKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if _ZYGOTE is None or _ZYGOTE.poll() is not None or 'ipykernel_launcher' not in kernel_cmd:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            _ZYGOTE.stdin.write(json.dumps({'argv': kernel_cmd[kernel_cmd.index('ipykernel_launcher') + 1:],
+                                            'cwd': str(kw.get('cwd') or os.getcwd())}) + '\n'); _ZYGOTE.stdin.flush()
+            pid = int(_ZYGOTE.stdout.readline())
+            pr = self.provisioner
+            pr.process, pr.pid, pr.pgid, pr.cwd = _Forked(pid), pid, pid, kw.get('cwd')
+            self._reconcile_connection_info(pr.connection_info)
+    return ZygoteKernelManager
 
 # %% ../nbs/A4_exercises.ipynb #a5027
 class SandboxError(RuntimeError): "No working sandbox, and the grader was told to require one."
