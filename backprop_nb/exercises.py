@@ -14,7 +14,7 @@ __all__ = ['PLACEHOLDER', 'BWRAP_ENV', 'STATUSES', 'EXIT_CODES', 'regions', 'bla
            'check', 'report', 'write_csv', 'exit_code', 'find_nbs', 'main']
 
 # %% ../nbs/A4_exercises.ipynb #a5005
-_BEGIN = re.compile(r'^(?P<ind>[ \t]*)#+\s*BEGIN SOLUTION\s*$')
+_BEGIN = re.compile(r'^(?P<ind>[ \t]*)#+\s*BEGIN\sSOLUTION\s*$')
 _END = re.compile(r'^[ \t]*#+\s*END SOLUTION\s*$')
 _HINT = re.compile(r'^[ \t]*#+\s*(?P<what>BEGIN|END) HINT\s*$')
 _DEF = re.compile(r'^(?P<ind>[ \t]*)(?:async\s+def|def|class)\s+(?P<name>\w+)')
@@ -24,12 +24,12 @@ def regions(src:str) -> list[tuple[int, int, str]]:
     res, begin = [], None
     for i, l in enumerate(src.split('\n')):
         if m := _BEGIN.match(l):
-            if begin is not None: raise ValueError(f'line {i+1}: BEGIN SOLUTION inside another solution region')
+            if begin is not None: raise ValueError(f'line {i+1}: a BEGIN marker inside another solution region')
             begin, ind = i, m['ind']
         elif _END.match(l):
-            if begin is None: raise ValueError(f'line {i+1}: END SOLUTION without a BEGIN SOLUTION')
+            if begin is None: raise ValueError(f'line {i+1}: END SOLUTION without a BEGIN before it')
             res.append((begin, i, ind)); begin = None
-    if begin is not None: raise ValueError(f'line {begin+1}: BEGIN SOLUTION without an END SOLUTION')
+    if begin is not None: raise ValueError(f'line {begin+1}: a solution region opened here, without an END SOLUTION')
     return res
 
 # %% ../nbs/A4_exercises.ipynb #a5008
@@ -342,7 +342,7 @@ def grade(nb, stop=None) -> list[dict]:
         rows.append({'exercise': name, 'status': status, 'message': msg})
     return rows
 
-# %% ../nbs/A4_exercises.ipynb #b63e8119
+# %% ../nbs/A4_exercises.ipynb #3f6106c8
 BWRAP_ENV = 'BACKPROP_NB_BWRAP'  # path of the bwrap to use; set to '' to grade without a sandbox
 def _pkg_root() -> Path: return Path(importlib.util.find_spec('backprop_nb').origin).parent.parent  # the folder that holds the package
 
@@ -428,7 +428,7 @@ def run_sandboxed(src, notebooks, timeout=300, memory=4096, bwrap=None, hide=(),
     env['BACKPROP_NB_DATA'] = str(data_dir())
     if bwrap:
         cmd, root = sandbox_args(bwrap, src, hide, private, memory) + ['--'], Path('/tmp')
-        job = {'src': '/tmp/in' if src.is_dir() else f'/tmp/in', 'work': '/tmp/work'}
+        job = {'src': '/tmp/in', 'work': '/tmp/work'}
     else:
         tmp = Path(tempfile.mkdtemp(prefix='backprop_nb_grade_')); cmd, root = [], tmp
         job = {'src': str(src), 'work': str(tmp/'work')}
@@ -454,7 +454,7 @@ def run_sandboxed(src, notebooks, timeout=300, memory=4096, bwrap=None, hide=(),
     why = why or (f'the sandbox died (exit {p.returncode}{": " + tail if tail else ""})' if p.returncode else 'the sandbox did not report it')
     return {str(n): res.get(str(n), why) for n in notebooks}
 
-# %% ../nbs/A4_exercises.ipynb #07e0c2d3
+# %% ../nbs/A4_exercises.ipynb #9348061d
 _PRELOAD = ('numpy', 'torch', 'matplotlib.pyplot', 'sympy', 'fastcore.test')  # the slow imports of the lessons
 _IMPORT = re.compile(r'^\s*(?:import|from)\s+([A-Za-z_]\w*)', re.M)
 
@@ -591,9 +591,14 @@ def check(dest, jobs=1, timeout=300, memory=4096, sandbox=True, log=None) -> lis
     rows = []
     for s, p in found:
         names, problem = info[p]
-        got = done.get(p, [])
-        if isinstance(got, str): got = [{'exercise': n, 'status': 'failed', 'message': got} for n in names]
-        rows += [{'student': s, 'notebook': p.name, **r} for r in got]
+        got = done.get(p, [])  # from inside the sandbox: trust only an exercise's status and message, never its name or student
+        got = {r.get('exercise'): r for r in got if isinstance(r, dict)} if isinstance(got, list) else {}
+        why = done.get(p) if isinstance(done.get(p), str) else 'not reported by the sandbox'
+        for n in names:
+            r = got.get(n, {'status': 'failed', 'message': why})
+            ok = r.get('status') in STATUSES[:3] and isinstance(r.get('message'), str)
+            rows.append({'student': s, 'notebook': p.name, 'exercise': n, 'status': r['status'] if ok else 'failed',
+                         'message': r['message'][:160] if ok else why})
         if problem: rows.append({'student': s, 'notebook': p.name, 'exercise': '', 'status': 'not graded', 'message': problem})
     return rows
 
