@@ -342,7 +342,7 @@ def grade(nb, stop=None) -> list[dict]:
         rows.append({'exercise': name, 'status': status, 'message': msg})
     return rows
 
-# %% ../nbs/A4_exercises.ipynb #3f6106c8
+# %% ../nbs/A4_exercises.ipynb #a1387b57
 BWRAP_ENV = 'BACKPROP_NB_BWRAP'  # path of the bwrap to use; set to '' to grade without a sandbox
 def _pkg_root() -> Path: return Path(importlib.util.find_spec('backprop_nb').origin).parent.parent  # the folder that holds the package
 
@@ -454,7 +454,7 @@ def run_sandboxed(src, notebooks, timeout=300, memory=4096, bwrap=None, hide=(),
     why = why or (f'the sandbox died (exit {p.returncode}{": " + tail if tail else ""})' if p.returncode else 'the sandbox did not report it')
     return {str(n): res.get(str(n), why) for n in notebooks}
 
-# %% ../nbs/A4_exercises.ipynb #9348061d
+# %% ../nbs/A4_exercises.ipynb #ad264a77
 _PRELOAD = ('numpy', 'torch', 'matplotlib.pyplot', 'sympy', 'fastcore.test')  # the slow imports of the lessons
 _IMPORT = re.compile(r'^\s*(?:import|from)\s+([A-Za-z_]\w*)', re.M)
 
