@@ -67,7 +67,7 @@ with tempfile.TemporaryDirectory() as tmp:
         r = tool('--solve', cls/'solved', '--nbs', ROOT/'nbs')
         report(r.returncode == 0, f'--solve pastes the solutions back ({r.stdout.strip()})', r.stderr)
         t = time.time()
-        r = tool('--check', cls, '--require-sandbox', '--jobs', 2, '--timeout', 120, '--json', tmp/'grades.json')
+        r = tool('--check', cls, '--require-sandbox', '--jobs', 2, '--timeout', 300, '--json', tmp/'grades.json')
         print(r.stdout.rstrip())
         rows = json.loads((tmp/'grades.json').read_text()) if (tmp/'grades.json').exists() else []
         for s, want in (('blank', 'not attempted'), ('solved', 'passed')):
