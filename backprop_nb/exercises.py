@@ -396,6 +396,7 @@ def _worker():
     out = os.fdopen(os.dup(1), 'w')
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the kernels and everything else write into the void, not into the results
     job = json.loads(sys.stdin.read())
+    Path(os.environ['HOME']).mkdir(parents=True, exist_ok=True)  # a fresh HOME: IPython and matplotlib keep their caches there
     src, work = Path(job['src']), Path(job['work'])
     try:
         if src.is_dir(): shutil.copytree(src, work, symlinks=True, ignore=shutil.ignore_patterns('.ipynb_checkpoints', '.git'))
@@ -459,10 +460,13 @@ _PRELOAD = ('numpy', 'torch', 'matplotlib.pyplot', 'sympy', 'fastcore.test')  # 
 _IMPORT = re.compile(r'^\s*(?:import|from)\s+([A-Za-z_]\w*)', re.M)
 
 def _preload(paths) -> list[str]:
-    "The modules of `_PRELOAD` that the notebooks at `paths` import (the package imports torch), and ipykernel's."
+    "The modules of `_PRELOAD` that the notebooks at `paths` import up to their last exercise (the package imports torch), and ipykernel's."
     names = set()
     for p in paths:
-        try: names |= {m for c in read_nb(p)['cells'] if _code(c) for m in _IMPORT.findall(_src(c))}
+        try:
+            cells = read_nb(p)['cells']
+            last = max(i for i, c in enumerate(cells) if 'exercise' in c.get('metadata', {}))  # the grader runs no further
+            names |= {m for c in cells[:last + 1] if _code(c) for m in _IMPORT.findall(_src(c))}
         except Exception: pass
     if 'backprop_nb' in names: names.add('torch')
     return [m for m in _PRELOAD if m.split('.')[0] in names] + ['ipykernel.kernelapp']
