@@ -5,10 +5,10 @@ blank in them, and every exercise passes once the solutions are pasted back.
 
 1. `backprop_nb_exercises` into a temporary folder writes exactly the committed `exercises/` (no drift);
 2. the course has the exercises the course promises (at least one in each notebook of REQUIRED_NBS, and REQUIRED);
-3. `backprop_nb_exercises --check` on the blank copies: every exercise `not attempted`, exit code 3;
-4. `backprop_nb_exercises --solve`, then `--check`: every exercise `passed`, exit code 0.
-Only the notebooks with exercises run (up to their last graded cell), two at a time.
-Prints one `ok: ...` or `FAILED: ...` line per check; exits 1 if any failed.
+3. one `backprop_nb_exercises --check --require-sandbox --jobs 2` of a class of two: the student `blank` (the copies as
+   written) reads every exercise `not attempted`, the student `solved` (the same copies after `--solve`) every one `passed`.
+Both students in one run, so the two sandboxes keep both cores busy to the end; only the notebooks with exercises run,
+each up to its last graded cell. Prints one `ok: ...` or `FAILED: ...` line per check; exits 1 if any failed.
 """
 import json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -29,8 +29,6 @@ def tool(*args, **kw):
     "Run the console script (or the same main() when it is not installed here), in the repo root."
     return subprocess.run(CMD + [str(a) for a in args], cwd=ROOT, capture_output=True, text=True, **kw)
 
-def statuses(path): return [(r['notebook'], r['exercise'], r['status']) for r in json.loads(Path(path).read_text())]
-
 t0 = time.time()
 os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
 os.environ.setdefault('OMP_NUM_THREADS', '1')  # two kernels on two cores: no oversubscription
@@ -39,15 +37,6 @@ report(script is not None, 'the console script backprop_nb_exercises is installe
 CMD = [script] if script else [sys.executable, '-c', 'from backprop_nb.exercises import main; main()']
 sys.path.insert(0, str(ROOT))
 from backprop_nb.exercises import read_nb, exercises_of
-
-def grade(folder, json_out, want, code, what):
-    "Grade `folder` with `--check`; report whether every exercise has status `want` and the command exited `code`."
-    r = tool('--check', folder, '--jobs', 2, '--timeout', 120, '--json', json_out)
-    print(r.stdout.rstrip())
-    st = statuses(json_out) if json_out.exists() else []
-    bad = [f'{nb} {e}: {s}' for nb, e, s in st if s != want]
-    report(r.returncode == code and st and not bad, f'{what}: all {len(st)} exercises {want}, exit code {code} (got {r.returncode})',
-           '\n'.join(bad) + '\n' + r.stderr[-2000:])
 
 with tempfile.TemporaryDirectory() as tmp:
     tmp = Path(tmp)
@@ -67,18 +56,28 @@ with tempfile.TemporaryDirectory() as tmp:
     report(not missing, f'the course has its exercises ({sum(map(len, made.values()))} in {sum(map(bool, made.values()))} notebooks)',
            f'missing: {", ".join(missing)}')
 
-    # 3. blank copies: every exercise not attempted
-    blank = tmp/'blank'; blank.mkdir()
-    for nb, ex in made.items():
-        if ex: shutil.copy(tmp/'gen'/nb, blank/nb)
+    # 3. a class of two in one run: `blank` all not attempted, `solved` all passed
+    cls = tmp/'class'
+    for s in ('blank', 'solved'):
+        (cls/s).mkdir(parents=True)
+        for nb, ex in made.items():
+            if ex: shutil.copy(tmp/'gen'/nb, cls/s/nb)
     if not any(made.values()): report(False, 'nothing to grade: no notebook has an exercise')
     else:
-        grade(blank, tmp/'blank.json', 'not attempted', 3, 'blank copies')
-
-        # 4. solutions pasted back: every exercise passes
-        r = tool('--solve', blank, '--nbs', ROOT/'nbs')
+        r = tool('--solve', cls/'solved', '--nbs', ROOT/'nbs')
         report(r.returncode == 0, f'--solve pastes the solutions back ({r.stdout.strip()})', r.stderr)
-        grade(blank, tmp/'solved.json', 'passed', 0, 'with the solutions')
+        t = time.time()
+        r = tool('--check', cls, '--require-sandbox', '--jobs', 2, '--timeout', 300, '--json', tmp/'grades.json')
+        print(r.stdout.rstrip())
+        rows = json.loads((tmp/'grades.json').read_text()) if (tmp/'grades.json').exists() else []
+        for s, want in (('blank', 'not attempted'), ('solved', 'passed')):
+            mine = [x for x in rows if x['student'] == s]
+            bad = [f'{x["notebook"]} {x["exercise"]}: {x["status"]} {x["message"]}' for x in mine if x['status'] != want]
+            n = sum(map(len, made.values()))
+            report(len(mine) == n and not bad, f'{s} copies: all {len(mine)} of {n} exercises {want}',
+                   '\n'.join(bad) + '\n' + r.stderr[-2000:])
+        report(r.returncode == 3, f'--check exits 3 (not attempted, none failed): got {r.returncode}', r.stderr[-2000:])
+        print(f'grading both took {time.time() - t:.0f} s')
 
 print(f'exercises_check took {time.time() - t0:.0f} s')
 sys.exit(1 if failed else 0)
