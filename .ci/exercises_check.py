@@ -4,7 +4,7 @@ blank in them, and every exercise passes once the solutions are pasted back.
     python .ci/exercises_check.py
 
 1. `backprop_nb_exercises` into a temporary folder writes exactly the committed `exercises/` (no drift);
-2. the course has the exercises the course promises (at least one in each notebook of REQUIRED_NBS, and REQUIRED);
+2. the course has the exercises the course promises (at least MIN_EXERCISES, one in each notebook of REQUIRED_NBS, and REQUIRED);
 3. one `backprop_nb_exercises --check --require-sandbox --jobs 2` of a class of two: the student `blank` (the copies as
    written) reads every exercise `not attempted`, the student `solved` (the same copies after `--solve`) every one `passed`.
 Both students in one run, so the two sandboxes keep both cores busy to the end; only the notebooks with exercises run,
@@ -14,8 +14,11 @@ import json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED_NBS = ['01_matrix_ops.ipynb', '03_mse.ipynb', '05_grads.ipynb', '06_debug.ipynb', '07_layers.ipynb']
-REQUIRED = ['mse_grad', 'relu_grad', 'linear_grad', 'forward_and_backward', 'Lin.backward', 'Relu.backward']
+REQUIRED_NBS = ['01_matrix_ops.ipynb', '03_mse.ipynb', '05_grads.ipynb', '06_debug.ipynb', '07_layers.ipynb', '09_engine.ipynb']
+REQUIRED = ['mse_grad', 'relu_grad', 'linear_grad_w', 'linear_grad_b', 'linear_grad_inp', 'forward_and_backward', 'fixed_grads',
+            'd_picked', 'd_logprobs', 'd_log_sum', 'd_counts_sum', 'd_counts', 'd_norm_logits', 'd_logit_maxes', 'd_logits',
+            'cross_entropy_grad', '__matmul__._backward', 'relu._backward']
+MIN_EXERCISES = 20  # issue 17: at least 20 graded exercises on the main path
 failed = 0
 
 def report(ok, what, detail=''):
@@ -53,7 +56,9 @@ with tempfile.TemporaryDirectory() as tmp:
     made = {p.name: exercises_of(read_nb(p)) for p in sorted((tmp/'gen').glob('*.ipynb'))}
     names = {n for ex in made.values() for e in ex for n in e.split(', ')}
     missing = [f'an exercise in {nb}' for nb in REQUIRED_NBS if not made.get(nb)] + [n for n in REQUIRED if n not in names]
-    report(not missing, f'the course has its exercises ({sum(map(len, made.values()))} in {sum(map(bool, made.values()))} notebooks)',
+    n_made = sum(map(len, made.values()))
+    if n_made < MIN_EXERCISES: missing.append(f'{MIN_EXERCISES - n_made} more exercises (at least {MIN_EXERCISES})')
+    report(not missing, f'the course has its exercises ({n_made} in {sum(map(bool, made.values()))} notebooks, at least {MIN_EXERCISES})',
            f'missing: {", ".join(missing)}')
 
     # 3. a class of two in one run: `blank` all not attempted, `solved` all passed

@@ -375,8 +375,8 @@ def sandbox_args(bwrap, src, hide=(), private=(), memory=4096) -> list[str]:
     folders = lambda fs: [h for h in dict.fromkeys(str(Path(h).resolve()) for h in fs) if h != '/' and Path(h).is_dir()]
     private = folders(private); hide = [h for h in folders(hide) if h not in private]
     for h in hide + private: a += ['--size', str(1 << 20), '--tmpfs', h]
-    for p in _needed():  # put back what Python needs from HOME (a venv there, say), never the class
-        if _under(p, hide) and not _under(p, private): a += ['--ro-bind', p, p]
+    for p in _needed():  # put back what Python needs from HOME or /tmp (a venv, a checkout there), never the class
+        if _under(p, hide + ['/tmp']) and not _under(p, private): a += ['--ro-bind', p, p]
     for h in hide + private: a += ['--remount-ro', h]  # empty, and read-only too
     return a + ['--ro-bind', str(src), '/tmp/in', '--chdir', '/tmp', '--unshare-all', '--cap-drop', 'ALL', '--die-with-parent', '--new-session']
 
