@@ -8,7 +8,9 @@ blank in them, and every exercise passes once the solutions are pasted back.
 3. one `backprop_nb_exercises --check --require-sandbox --jobs 2` of a class of two: the student `blank` (the copies as
    written) reads every exercise `not attempted`, the student `solved` (the same copies after `--solve`) every one `passed`.
 Both students in one run, so the two sandboxes keep both cores busy to the end; only the notebooks with exercises run,
-each up to its last graded cell. Prints one `ok: ...` or `FAILED: ...` line per check; exits 1 if any failed.
+each up to its last graded cell.
+4. fairness (issue 17): a student who left 05's `mse_grad` blank, and one with two mistakes in 05 (no 2/N; `out.g @ w`),
+   fail only those exercises, every other one of 05 passes, and the hints name the mistakes. Prints one `ok: ...` or `FAILED: ...` line per check; exits 1 if any failed.
 """
 import json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -83,6 +85,32 @@ with tempfile.TemporaryDirectory() as tmp:
                    '\n'.join(bad) + '\n' + r.stderr[-2000:])
         report(r.returncode == 3, f'--check exits 3 (not attempted, none failed): got {r.returncode}', r.stderr[-2000:])
         print(f'grading both took {time.time() - t:.0f} s')
+
+    # 4. fairness (issue 17): one blank or wrong exercise fails only itself, and the hint names the mistake
+    fair, nb05 = tmp/'fair', '05_grads.ipynb'
+    right = {'mse': 'out.g = 2. * (out - targ.reshape(out.shape)) / out.shape[0]', 'inp': 'inp.g = out.g @ w.t()'}
+    students = {'skipped_mse_grad': {right['mse']: 'raise NotImplementedError(\\"write mse_grad: see the prompt and hints above\\")'},
+                'two_mistakes': {right['mse']: 'out.g = out - targ.reshape(out.shape)', right['inp']: 'inp.g = out.g @ w'}}
+    want = {'skipped_mse_grad': {'mse_grad': ('not attempted', '')},
+            'two_mistakes': {'mse_grad': ('failed', '2/N'), 'linear_grad_inp': ('failed', 'transpose')}}
+    solved05 = (cls/'solved'/nb05).read_text() if (cls/'solved'/nb05).exists() else ''
+    for who, edits in students.items():
+        (fair/who).mkdir(parents=True)
+        text = solved05
+        for a, b in edits.items():
+            report(a in text, f'{who}: the solved {nb05} holds `{a}` to change')
+            text = text.replace(a, b)
+        (fair/who/nb05).write_text(text)
+    r = tool('--check', fair, '--require-sandbox', '--jobs', 2, '--timeout', 300, '--json', tmp/'fair.json')
+    print(r.stdout.rstrip())
+    rows = json.loads((tmp/'fair.json').read_text()) if (tmp/'fair.json').exists() else []
+    for who in students:
+        mine = {x['exercise']: x for x in rows if x['student'] == who}
+        bad = [f'{e}: {x["status"]} {x["message"]}' for e, x in mine.items()
+               if (x['status'], ) != want[who].get(e, ('passed', ''))[:1] or want[who].get(e, ('', ''))[1] not in x['message']]
+        report(len(mine) == len(made.get(nb05, [])) and not bad,
+               f'{who}: only {", ".join(want[who])} {"/".join(sorted({v[0] for v in want[who].values()}))}, every other exercise of 05 passed, the hints name the mistakes',
+               '\n'.join(bad) + '\n' + r.stderr[-2000:])
 
 print(f'exercises_check took {time.time() - t0:.0f} s')
 sys.exit(1 if failed else 0)

@@ -275,14 +275,16 @@ def skipped(src:str, flags=('notest',)) -> bool:
     return False
 
 def _message(err:dict, width=160) -> str:
-    "One line for an error output: `Type: message`; for a bare `assert`, the failing line from the traceback."
+    "One line for an error output: `Type: message`; for a bare `assert`, the failing line from the traceback. Cut to `width`, but a `hint:` is kept whole."
     msg = ' '.join(err.get('evalue', '').split())
     if not msg:
         arrows = [_ANSI.sub('', l).split('\n') for l in err.get('traceback', [])]
         arrows = [a.strip() for ls in arrows for a in ls if a.lstrip().startswith('---->') or a.lstrip().startswith('->')]
         if arrows: msg = re.sub(r'^-+>\s*\d*\s*', '', arrows[-1])
     res = f'{err.get("ename", "Error")}: {msg}' if msg else err.get('ename', 'Error')
-    return res if len(res) <= width else res[:width-1] + '…'
+    if len(res) <= width: return res
+    head, sep, hint = res.partition(' hint: ')  # the hint names the mistake: cut the details before it, never the hint
+    return head[:max(60, width - len(sep + hint)) - 1] + '…' + sep + hint if sep else res[:width-1] + '…'
 
 def run_notebook(path, timeout=300, flags=('notest',)) -> list[dict]:
     """Run the student notebook at `path` in a fresh kernel, errors allowed, cells not for tests skipped, nothing after the last
@@ -603,7 +605,7 @@ def check(dest, jobs=1, timeout=300, memory=4096, sandbox=True, log=None) -> lis
             r = got.get(n, {'status': 'failed', 'message': why})
             ok = r.get('status') in STATUSES[:3] and isinstance(r.get('message'), str)
             rows.append({'student': s, 'notebook': p.name, 'exercise': n, 'status': r['status'] if ok else 'failed',
-                         'message': r['message'][:160] if ok else why})
+                         'message': r['message'][:400] if ok else why})
         if problem: rows.append({'student': s, 'notebook': p.name, 'exercise': '', 'status': 'not graded', 'message': problem})
     return rows
 
