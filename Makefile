@@ -4,14 +4,15 @@
 #                 Where no web browser can be opened (a server, a container) it trains the digit classifier instead
 #                 and prints the command that serves JupyterLab for a browser elsewhere.
 #   make test     run every notebook's cells as tests (nbdev_test) and print `N passed, N failed`
-#   make ci       what CI runs: bash .ci/run (a fresh venv of its own, every check)
+#   make ci       what CI runs: bash .ci/run (a venv of its own, cached in ~/.cache/backprop_nb; every check)
 # Windows: run the README's commands by hand.
 VENV ?= .venv
 BIN := $(VENV)/bin
 # PyTorch's CPU-only wheel index (Linux, Windows), as pytorch.org's install selector gives it; macOS wheels on PyPI are
 # already CPU (and Apple GPU) builds. A GPU user sets TORCH_INDEX to the CUDA index the selector gives, or to nothing.
 TORCH_INDEX ?= $(if $(filter Darwin,$(shell uname -s)),,https://download.pytorch.org/whl/cpu)
-TORCH := torch>=2.1,<2.14
+# the same range as settings.ini's requirements (pip would otherwise replace this torch by one that fits them)
+TORCH := $(shell sed -n 's/^requirements = .*\(torch[^ ]*\).*/\1/p' settings.ini)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: course test ci
@@ -33,7 +34,7 @@ course: $(VENV)/.course
 	fi
 
 $(VENV)/.test: $(VENV)/.course
-	$(BIN)/pip install -e ".[dev]"
+	$(BIN)/pip install -e ".[test]"
 	touch $@
 
 test: $(VENV)/.test
