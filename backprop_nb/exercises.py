@@ -638,7 +638,7 @@ def exit_code(rows) -> int:
 
 # %% ../nbs/A4_exercises.ipynb #a5032
 def find_nbs(start='.') -> Path|None:
-    "The course's `nbs/` folder: `nbs_path` of the first settings.ini in `start` or above it."
+    "The course's notebook folder: `nbs_path` of the first settings.ini in `start` or above it (None if there is none)."
     for d in [Path(start).resolve(), *Path(start).resolve().parents]:
         if (d/'settings.ini').is_file():
             cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(d/'settings.ini')
