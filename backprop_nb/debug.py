@@ -12,7 +12,7 @@ import torch
 from fastcore.test import test_close
 
 # %% auto #0
-__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'check_mse_grad', 'check_relu_grad',
+__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'grad_of', 'check_mse_grad', 'check_relu_grad',
            'check_linear_grad_w', 'check_linear_grad_b', 'check_linear_grad_inp', 'check_forward_and_backward',
            'PdbSession', 'pdb_session', 'answer', 'post_mortem_session']
 
@@ -265,15 +265,15 @@ def _lin_case(n, i, o):
     out = linear(inp, w, b); out.g = _randn(n, o)
     return inp, out, w, b
 
-def _autograd(f, t):
-    "Autograd's gradient of the scalar `f(t)` with respect to `t`."
+def grad_of(f, t, *args):
+    "Autograd's gradient of the scalar `f(t, *args)` with respect to `t`."
     t = t.detach().clone().requires_grad_()
-    return torch.autograd.grad(f(t), t)[0]
+    return torch.autograd.grad(f(t, *args), t)[0]
 
 def _lin_want(inp, out, w, b):
     "Autograd's `(inp.g, w.g, b.g)` for the layer, from `out.g`: the gradients of `(out * out.g).sum()`."
-    return (_autograd(lambda t: (linear(t, w, b) * out.g).sum(), inp), _autograd(lambda t: (linear(inp, t, b) * out.g).sum(), w),
-            _autograd(lambda t: (linear(inp, w, t) * out.g).sum(), b))
+    return (grad_of(lambda t: (linear(t, w, b) * out.g).sum(), inp), grad_of(lambda t: (linear(inp, t, b) * out.g).sum(), w),
+            grad_of(lambda t: (linear(inp, w, t) * out.g).sum(), b))
 
 def _paper_lin():
     "The layer worked by hand: `inp = (1, 2)`, `w = [[1, 2], [3, 4]]`, `out.g = (1, -1)`."
@@ -286,7 +286,7 @@ def check_mse_grad(f):
     cases = []
     for n in _sizes(2):
         out, targ = _randn(n, 1), _randn(n)
-        cases.append(((out, targ), [('out.g', out, _autograd(lambda t: mse(t, targ), out), dict(n=n))]))
+        cases.append(((out, targ), [('out.g', out, grad_of(lambda t: mse(t, targ), out), dict(n=n))]))
     out = torch.tensor([[1.], [3.]])
     _check('mse_grad', f, cases + [((out, torch.tensor([0., 5.])), [('out.g', out, torch.tensor([[1.], [-2.]]), {})])])
 
@@ -299,9 +299,9 @@ def check_relu_grad(f):
     for n, h in (_sizes(2), _sizes(2)):
         z = _randn(n, h); z.view(-1)[_rng.sample(range(n * h), 2)] = 0.  # the corner: relu has no slope at 0
         a = relu(z); g = a.g = _randn(n, h)
-        want = _autograd(lambda t: (t * (t > 0) * g).sum(), z)
-        mistakes = {'mask': g, 'mask_only': _autograd(lambda t: (t * (t > 0)).sum(), z)}
-        cases.append(((z, a), [('inp.g', z, want, dict(mistakes=mistakes, alt=(_autograd(lambda t: (relu(t) * g).sum(), z), note)))]))
+        want = grad_of(lambda t: (t * (t > 0) * g).sum(), z)
+        mistakes = {'mask': g, 'mask_only': grad_of(lambda t: (t * (t > 0)).sum(), z)}
+        cases.append(((z, a), [('inp.g', z, want, dict(mistakes=mistakes, alt=(grad_of(lambda t: (relu(t) * g).sum(), z), note)))]))
     z = torch.tensor([[-2., 0.5, 3.]]); a = relu(z); a.g = torch.tensor([[10., 20., 30.]])
     _check('relu_grad', f, cases + [((z, a), [('inp.g', z, torch.tensor([[0., 20., 30.]]), {})])])
 
