@@ -12,7 +12,6 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from fastcore.script import call_parse, store_true
 
 import backprop_nb
 from .core import init_params, model, mse

@@ -12,7 +12,7 @@ import torch
 from fastcore.test import test_close
 
 # %% auto #0
-__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'check_mse_grad', 'check_relu_grad',
+__all__ = ['HINTS', 'StdPdb', 'GradCheck', 'check_grads', 'student_call', 'grad_of', 'check_mse_grad', 'check_relu_grad',
            'check_linear_grad_w', 'check_linear_grad_b', 'check_linear_grad_inp', 'check_forward_and_backward',
            'PdbSession', 'pdb_session', 'answer', 'post_mortem_session']
 
@@ -254,7 +254,8 @@ def _check(name, f, cases):
         for g, (label, t, want, kw) in zip(got[i], reads):
             kw = dict(kw); alt = kw.pop('alt', None)
             msg = _message(label, g, want, seen=others, **kw)
-            if msg and alt is not None and _message(label, g, alt[0], **kw) is None: msg = notes.append(alt[1])
+            if msg and alt is not None and _message(label, g, alt[0], **kw) is None:  # the accepted alternative: pass, with its note
+                notes.append(alt[1]); msg = None
             if msg: raise AssertionError(f'{name}: {msg}')
     print(f'{name}: ok, on the example on paper and {len(cases) - 1} cases with fresh random shapes and values')
     for s in dict.fromkeys(notes): print(s)
@@ -265,15 +266,15 @@ def _lin_case(n, i, o):
     out = linear(inp, w, b); out.g = _randn(n, o)
     return inp, out, w, b
 
-def _autograd(f, t):
-    "Autograd's gradient of the scalar `f(t)` with respect to `t`."
+def grad_of(f, t, *args):
+    "Autograd's gradient of the scalar `f(t, *args)` with respect to `t`."
     t = t.detach().clone().requires_grad_()
-    return torch.autograd.grad(f(t), t)[0]
+    return torch.autograd.grad(f(t, *args), t)[0]
 
 def _lin_want(inp, out, w, b):
     "Autograd's `(inp.g, w.g, b.g)` for the layer, from `out.g`: the gradients of `(out * out.g).sum()`."
-    return (_autograd(lambda t: (linear(t, w, b) * out.g).sum(), inp), _autograd(lambda t: (linear(inp, t, b) * out.g).sum(), w),
-            _autograd(lambda t: (linear(inp, w, t) * out.g).sum(), b))
+    return (grad_of(lambda t: (linear(t, w, b) * out.g).sum(), inp), grad_of(lambda t: (linear(inp, t, b) * out.g).sum(), w),
+            grad_of(lambda t: (linear(inp, w, t) * out.g).sum(), b))
 
 def _paper_lin():
     "The layer worked by hand: `inp = (1, 2)`, `w = [[1, 2], [3, 4]]`, `out.g = (1, -1)`."
@@ -286,7 +287,7 @@ def check_mse_grad(f):
     cases = []
     for n in _sizes(2):
         out, targ = _randn(n, 1), _randn(n)
-        cases.append(((out, targ), [('out.g', out, _autograd(lambda t: mse(t, targ), out), dict(n=n))]))
+        cases.append(((out, targ), [('out.g', out, grad_of(lambda t: mse(t, targ), out), dict(n=n))]))
     out = torch.tensor([[1.], [3.]])
     _check('mse_grad', f, cases + [((out, torch.tensor([0., 5.])), [('out.g', out, torch.tensor([[1.], [-2.]]), {})])])
 
@@ -299,9 +300,9 @@ def check_relu_grad(f):
     for n, h in (_sizes(2), _sizes(2)):
         z = _randn(n, h); z.view(-1)[_rng.sample(range(n * h), 2)] = 0.  # the corner: relu has no slope at 0
         a = relu(z); g = a.g = _randn(n, h)
-        want = _autograd(lambda t: (t * (t > 0) * g).sum(), z)
-        mistakes = {'mask': g, 'mask_only': _autograd(lambda t: (t * (t > 0)).sum(), z)}
-        cases.append(((z, a), [('inp.g', z, want, dict(mistakes=mistakes, alt=(_autograd(lambda t: (relu(t) * g).sum(), z), note)))]))
+        want = grad_of(lambda t: (t * (t > 0) * g).sum(), z)
+        mistakes = {'mask': g, 'mask_only': grad_of(lambda t: (t * (t > 0)).sum(), z)}
+        cases.append(((z, a), [('inp.g', z, want, dict(mistakes=mistakes, alt=(grad_of(lambda t: (relu(t) * g).sum(), z), note)))]))
     z = torch.tensor([[-2., 0.5, 3.]]); a = relu(z); a.g = torch.tensor([[10., 20., 30.]])
     _check('relu_grad', f, cases + [((z, a), [('inp.g', z, torch.tensor([[0., 20., 30.]]), {})])])
 
@@ -373,9 +374,11 @@ def check_forward_and_backward(f):
     if not own:
         st = {p: _status(c, glb[p]) for p, c in _PARTS.items() if glb and callable(glb.get(p))}
         bad, blank = [p for p, s in st.items() if s == 'wrong'], [p for p, s in st.items() if s == 'blank']
-        says = ([f"with your own {', '.join(bad)} its gradients are wrong"] if bad or not blank else []) + \
+        if not bad and not blank:
+            return print("but with your own functions its gradients are wrong, and no part's check fails: this check used the package's. "
+                         "Fix your `linear_grad` (it must call your `linear_grad_inp`, `linear_grad_w` and `linear_grad_b`), or any other function of yours it calls.")
+        says = ([f"with your own {', '.join(bad)} its gradients are wrong"] if bad else []) + \
                ([f"{', '.join(blank)} {'is' if len(blank) == 1 else 'are'} not written yet"] if blank else [])
-        if not bad and not blank: says = ['with your own functions its gradients are wrong']
         print(f"but {', and '.join(says)}: this check used the package's. See the check{'s' if len(bad) + len(blank) != 1 else ''} above.")
 
 # %% ../nbs/A1_debug_harness.ipynb #06d58699

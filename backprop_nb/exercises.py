@@ -224,14 +224,14 @@ def survey(path) -> tuple[list[str], str]:
         return [], 'exercise metadata missing (stripped by a tool?): make a fresh copy with backprop_nb_exercises and paste the answers in'
     return names, ''
 
-def _counts(path) -> bool: ex, problem = survey(path); return bool(ex or problem)
-def _has_exercises(path) -> bool: return bool(survey(path)[0])
-
-def collect(dest, problems=False) -> list[tuple[str, Path]]:
+def collect(dest, problems=False, surveys=None) -> list[tuple[str, Path]]:
     """`(student, notebook)` for every notebook with exercises under `dest`: a notebook, a folder of notebooks (student ''),
     or a folder of folders, one per student (student = the folder's name; notebooks found at any depth inside it).
-    `problems`: also the notebooks that cannot be graded (see `survey`)."""
-    dest, keep = Path(dest), (_counts if problems else _has_exercises)
+    `problems`: also the notebooks that cannot be graded (see `survey`). `surveys`: a dict to fill with each notebook's `survey`."""
+    dest, surveys = Path(dest), {} if surveys is None else surveys
+    def keep(p):
+        ex, problem = surveys[p] = survey(p)
+        return bool(ex or (problems and problem))
     if dest.is_file(): return [('', dest)]
     own = [p for p in sorted(dest.glob('*.ipynb')) if keep(p)]
     if own: return [('', p) for p in own]
@@ -551,7 +551,8 @@ class SandboxError(RuntimeError): "No working sandbox, and the grader was told t
 def _split(paths, n, weight):
     "`paths` in at most `n` groups of about equal total `weight`, each group in the original order."
     bins = [[] for _ in range(max(1, min(n, len(paths))))]
-    for p in sorted(paths, key=weight, reverse=True): min(bins, key=lambda b: sum(map(weight, b))).append(p)
+    w = {p: weight(p) for p in paths}
+    for p in sorted(paths, key=w.get, reverse=True): min(bins, key=lambda b: sum(map(w.get, b))).append(p)
     return [sorted(b, key=paths.index) for b in bins if b]
 
 def _cost(path) -> int:
@@ -567,8 +568,9 @@ def check(dest, jobs=1, timeout=300, memory=4096, sandbox=True, log=None) -> lis
     'require' (raise SandboxError instead), False (a bare subprocess with a temporary HOME). A notebook that cannot be graded is a
     row with status `not graded`."""
     dest, log = Path(dest).resolve(), log or (lambda m: print(m, file=sys.stderr))
-    found = collect(dest, problems=True)
-    info = {p: survey(p) for _, p in found}
+    info = {}
+    found = collect(dest, problems=True, surveys=info)
+    info = {p: info.get(p) or survey(p) for _, p in found}  # collect does not survey a lone notebook
     bwrap = bwrap_path() if sandbox else None
     if sandbox and (why := sandbox_problem(bwrap)):
         if sandbox == 'require': raise SandboxError(f'no sandbox: {why}')
@@ -638,7 +640,7 @@ def exit_code(rows) -> int:
 
 # %% ../nbs/A4_exercises.ipynb #a5032
 def find_nbs(start='.') -> Path|None:
-    "The course's `nbs/` folder: `nbs_path` of the first settings.ini in `start` or above it."
+    "The course's notebook folder: `nbs_path` of the first settings.ini in `start` or above it (None if there is none)."
     for d in [Path(start).resolve(), *Path(start).resolve().parents]:
         if (d/'settings.ini').is_file():
             cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(d/'settings.ini')
@@ -684,7 +686,7 @@ def main(argv=None):
     shown = a.dest or 'exercises'
     if a.check or a.solve:
         if not dest.exists(): die(f'no such folder or notebook: {shown}')
-        if dest.is_file() and (why := survey(dest)[1]) and not survey(dest)[0]: die(f'{shown}: {why}')
+        if dest.is_file() and (s := survey(dest))[1] and not s[0]: die(f'{shown}: {s[1]}')
         if not collect(dest, problems=True): die(f'no notebook with exercises in {shown}')
     if a.check:
         for k in ('json', 'csv'):
@@ -704,7 +706,6 @@ def main(argv=None):
         except (ValueError, OSError) as e: die(f'{e}')
     else:
         if dest.exists() and not dest.is_dir(): die(f'DEST {shown} is a file, not a folder')
-        if not main_path(nbs): die(f'no main-path notebooks (names starting with a digit) in {nbs}')
         try: made = generate(nbs, dest, force=a.force)
         except (ValueError, OSError) as e: die(f'{e}')
         print(f'{len(made)} notebooks, {sum(len(e) for _, e in made)} exercises in {shown}')

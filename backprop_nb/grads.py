@@ -6,12 +6,12 @@
 from __future__ import annotations
 import torch
 from .core import linear, relu, mse, model
-# the checkers, built and tested in appendix A1
-from .debug import (check_grads, GradCheck, HINTS, _hint, _rel, _message, student_call, _lin_case, _lin_want,
+# the checkers and `grad_of` (autograd's gradient of one tensor), built and tested in appendix A1
+from .debug import (check_grads, GradCheck, HINTS, _hint, _rel, _message, student_call, _lin_case, _lin_want, grad_of,
     check_mse_grad, check_relu_grad, check_linear_grad_w, check_linear_grad_b, check_linear_grad_inp, check_forward_and_backward)
 
 # %% auto #0
-__all__ = ['check_grad', 'cmp', 'grad_of', 'mlp_loss', 'mlp_grads', 'mse_grad', 'relu_grad', 'linear_grad_w', 'linear_grad_b',
+__all__ = ['check_grad', 'cmp', 'mlp_loss', 'mlp_grads', 'mse_grad', 'relu_grad', 'linear_grad_w', 'linear_grad_b',
            'linear_grad_inp', 'linear_grad', 'forward_and_backward', 'linear_grad_broadcast']
 
 # %% ../nbs/05_grads.ipynb #8cb403d5
@@ -28,11 +28,6 @@ def cmp(name, got, expected, eps=1e-4):
     ok = _rel(got, expected) <= eps
     print(f'{name:5} | exact: {str(torch.equal(got, expected)):5} | approximate: {str(ok):5} | max diff: {(got - expected).abs().max().item():.1e}')
     return ok
-
-def grad_of(f, t, *args):
-    "Autograd's gradient of the scalar `f(t, *args)` with respect to `t`."
-    t = t.detach().clone().requires_grad_()
-    return torch.autograd.grad(f(t, *args), t)[0]
 
 # %% ../nbs/05_grads.ipynb #9fa97c48
 def mlp_loss(inp, targ, w1, b1, w2, b2):

@@ -12,7 +12,7 @@ __all__ = ['Module', 'Relu', 'Lin', 'Model', 'Mse', 'mlp', 'LinearFn', 'ReluFn',
 import torch
 import torch.nn.functional as F
 from .core import linear, relu, mse
-from .grads import linear_grad, relu_grad, mse_grad
+from .grads import linear_grad, linear_grad_w, linear_grad_b, relu_grad, mse_grad
 
 # %% ../nbs/07_layers.ipynb #1156a542
 # The package's versions: guards with messages that name the fix, `inp_grad`, `params`, `predict`, `Mse` and `mlp`.
@@ -38,7 +38,7 @@ class Lin(Module):
     def forward(self, inp): return linear(inp, self.w, self.b)
     def bwd(self, out, inp):
         if self.inp_grad: linear_grad(inp, out, self.w, self.b)
-        else: self.w.g, self.b.g = inp.t() @ out.g, out.g.sum(0)
+        else: linear_grad_w(inp, out, self.w); linear_grad_b(out, self.b)
 
 class Model:
     "Run `layers`, then `loss(out, targ)`; `backward` runs the loss, then the layers in reverse."

@@ -4,28 +4,21 @@
 
 # %% ../nbs/A8_site.ipynb #498b6111
 from __future__ import annotations
-import argparse, configparser, copy, hashlib, html, json, os, re, shutil, subprocess, sys, time
+import argparse, copy, hashlib, html, json, os, re, shutil, subprocess, sys, time
 from pathlib import Path
+from .exercises import find_nbs
 
 # %% auto #0
 __all__ = ['DIRECTIVE', 'TEX_WORDS', 'TEMPLATE', 'CSS', 'JS', 'MATHJAX_VERSION', 'MATHJAX_CONFIG', 'MATHJAX_PARTS', 'NPM_PACKAGE',
-           'NPM_LOCK', 'MARKER', 'OUR_FOLDERS', 'SiteError', 'find_nbs', 'section', 'course_key', 'find_notebooks',
-           'title_of', 'directives', 'tidy_output', 'plain', 'alt_text', 'prepare', 'sidebar_html', 'toc_html',
-           'Linker', 'line_spans', 'hanging_indents', 'make_exporter', 'render', 'cache_dir', 'ensure_mathjax',
+           'NPM_LOCK', 'MARKER', 'OUR_FOLDERS', 'SiteError', 'section', 'course_key', 'find_notebooks', 'title_of',
+           'directives', 'tidy_output', 'plain', 'alt_text', 'prepare', 'sidebar_html', 'toc_html', 'Linker',
+           'line_spans', 'hanging_indents', 'make_exporter', 'render', 'cache_dir', 'ensure_mathjax',
            'search_available', 'build_search', 'sha256', 'files_in', 'our_old_files', 'remove_files', 'write_marker',
            'read_notebooks', 'render_page', 'build', 'main']
 
 # %% ../nbs/A8_site.ipynb #ccab52c1
 class SiteError(Exception):
     "A problem the reader must fix (a bad path, a folder that is not ours): one line, exit status 2."
-
-def find_nbs(start='.') -> Path|None:
-    "The course's notebook folder: `nbs_path` of the first settings.ini in `start` or above it (None if there is none)."
-    for d in [Path(start).resolve(), *Path(start).resolve().parents]:
-        if (d/'settings.ini').is_file():
-            cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(d/'settings.ini')
-            return d/cfg['DEFAULT'].get('nbs_path', 'nbs')
-    return None
 
 def section(name:str) -> str:
     "Which part of the course a notebook belongs to, from its name: 'index', 'main', 'appendix' or 'other'."
