@@ -139,6 +139,7 @@ STATE_JS = r"""
 
 def run_notebook(page, lab, rel, expect_prompt, deadline):
     "Open `rel`, Run All Cells from the menu, answer stdin prompts; return (problems, notes)."
+    from playwright.sync_api import Error as PWError
     problems, notes, prompts = [], [], []
     page.goto(f'{lab.url}lab/tree/{rel}?reset&token={lab.token}', wait_until='domcontentloaded', timeout=60_000)
     page.wait_for_function('window.jupyterapp && window.jupyterapp.shell', timeout=60_000)
@@ -152,12 +153,18 @@ def run_notebook(page, lab, rel, expect_prompt, deadline):
         if time.time() > deadline: problems.append('timed out (overall --timeout)'); break
         stdin = page.locator('.jp-Stdin-input')
         if stdin.count():
-            prompt = page.locator('.jp-Stdin-prompt').first.inner_text().strip()
+            # the prompt widget can be replaced between these calls (answered, or re-rendered on a busy machine):
+            # short timeouts, and on a miss look again rather than wait out playwright's default 30 s
+            try: prompt = page.locator('.jp-Stdin-prompt').first.inner_text(timeout=5_000).strip()
+            except PWError: prompt = '(prompt text not found)'  # answer the input all the same
+            try:
+                if lab.shots and not prompts:
+                    stdin.first.scroll_into_view_if_needed(timeout=5_000)
+                    page.screenshot(path=str(lab.shots/(Path(rel).stem + '-prompt.png')))
+                stdin.first.fill('c', timeout=5_000); stdin.first.press('Enter', timeout=5_000)
+            except PWError:
+                page.wait_for_timeout(250); continue
             prompts.append(prompt)
-            if lab.shots and len(prompts) == 1:
-                stdin.first.scroll_into_view_if_needed()
-                page.screenshot(path=str(lab.shots/(Path(rel).stem + '-prompt.png')))
-            stdin.first.fill('c'); stdin.first.press('Enter')
             page.wait_for_timeout(500); continue
         s = page.evaluate(STATE_JS, rel)
         pending = [c for c in s['cells'] if not c['empty'] and c['count'] is None]
